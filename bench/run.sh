@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every benchmark binary and collects the figures in bench/out/.
+set -euo pipefail
+build_dir=${1:-build}
+out=bench/out
+mkdir -p "$out"
+for bench in "$build_dir"/bench/*_bench; do
+  [[ -x "$bench" ]] || continue
+  name=$(basename "$bench")
+  echo "== $name"
+  "$bench" --benchmark_out="$out/$name.json" --benchmark_out_format=json | tee "$out/$name.txt"
+done

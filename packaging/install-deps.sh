@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building, running and testing Tollgate needs.
+# Idempotent: a second run with everything present installs nothing and takes a second.
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build pkg-config git
+  libmnl-dev libnftnl-dev libnetfilter-queue-dev
+  libboost-dev libsqlite3-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  libssl-dev libsystemd-dev
+  catch2 libbenchmark-dev
+)
+test_packages=(
+  sqlite3 nftables iptables iproute2 procps psmisc
+  sip-tester sipvicious sipsak python3
+)
+
+wanted=("${build_packages[@]}")
+if [[ "${1:-}" != "--build-only" ]]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
