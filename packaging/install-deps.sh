@@ -9,7 +9,7 @@ build_packages=(
   libboost-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libssl-dev libsystemd-dev
-  catch2 libbenchmark-dev
+  libabsl-dev catch2 libbenchmark-dev
 )
 test_packages=(
   sqlite3 nftables iptables iproute2 procps psmisc

@@ -1,0 +1,31 @@
+// The JSON lines of product.md §5: reports in, decisions out.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "policy/decision.hpp"
+#include "policy/report.hpp"
+
+namespace tollgate::wire {
+
+/// Why a line is not a report: names the field ("missing field \"ip\"", "field \"time\" must
+/// be a number", "not JSON: …").
+struct codec_error {
+  std::string message;
+};
+
+/// Parses one report line. Unknown fields are ignored; a missing required field is an error
+/// naming it. Required: time, type, ip; endpoint for register_failed, register_ok and
+/// call_auth_failed; verified and reason for register_failed; expires for register_ok.
+std::variant<policy::report, codec_error> parse_report(std::string_view line);
+
+/// One report as a JSON line (no trailing newline), the inverse of parse_report.
+std::string format_report(const policy::report& r);
+
+/// One decision as a JSON line (no trailing newline), in the documented field order:
+/// {"time":…,"decision":"block","address":"203.0.113.9/32","until":…,"reason":"illegal_calls"}
+std::string format_decision(const policy::decision& d);
+
+}  // namespace tollgate::wire
