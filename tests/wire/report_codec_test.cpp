@@ -1,0 +1,110 @@
+#include "wire/report_codec.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tollgate;
+using namespace tollgate::policy;
+using namespace std::chrono_literals;
+
+namespace {
+std::string error_of(std::string_view line) {
+  auto parsed = wire::parse_report(line);
+  REQUIRE(std::holds_alternative<wire::codec_error>(parsed));
+  return std::get<wire::codec_error>(parsed).message;
+}
+report report_of(std::string_view line) {
+  auto parsed = wire::parse_report(line);
+  if (auto* e = std::get_if<wire::codec_error>(&parsed)) FAIL(e->message);
+  return std::get<report>(parsed);
+}
+}  // namespace
+
+TEST_CASE("product.md's example reports parse", "[wire][report_codec]") {
+  const auto failed = report_of(
+      R"({"time":1764158400.25,"type":"register_failed","endpoint":"1001","ip":"203.0.113.7","port":5062,"transport":"udp","verified":true,"reason":"wrong_password","user_agent":"friendly-scanner"})");
+  CHECK(failed.type == report_type::register_failed);
+  CHECK(failed.time == base::from_unix_seconds(1764158400.25));
+  CHECK(failed.endpoint == "1001");
+  CHECK(failed.ip.to_string() == "203.0.113.7");
+  CHECK(failed.port == 5062);
+  CHECK(failed.verified);
+  CHECK(failed.reason == failure_reason::wrong_password);
+  CHECK(failed.user_agent == "friendly-scanner");
+
+  const auto ok = report_of(
+      R"({"time":1764158401.0,"type":"register_ok","endpoint":"1001","ip":"198.51.100.20","port":5060,"transport":"udp","expires":3600})");
+  CHECK(ok.expires == 3600);
+
+  const auto illegal = report_of(
+      R"({"time":1764158402.0,"type":"illegal_call","ip":"203.0.113.9","port":5060,"transport":"udp","caller":"100","callee":"0044123456","call_id":"abc","user_agent":"x"})");
+  CHECK(illegal.callee == "0044123456");
+  CHECK(illegal.call_id == "abc");
+}
+
+TEST_CASE("unknown fields are ignored, v4-mapped addresses unmapped", "[wire][report_codec]") {
+  const auto r = report_of(R"({"time":1,"type":"scanner_seen","ip":"::ffff:203.0.113.1","extra":{"a":[1,2]}})");
+  CHECK(r.ip.to_string() == "203.0.113.1");
+}
+
+TEST_CASE("bad lines are errors that name the field", "[wire][report_codec]") {
+  CHECK(error_of("") == "not JSON");
+  CHECK(error_of("{") == "not JSON");
+  CHECK(error_of("[1,2]") == "a report must be a JSON object");
+  CHECK(error_of(R"({"type":"illegal_call","ip":"1.2.3.4"})") == R"(missing field "time")");
+  CHECK(error_of(R"({"time":"x","type":"illegal_call","ip":"1.2.3.4"})") == R"(field "time" must be a number)");
+  CHECK(error_of(R"({"time":-5,"type":"illegal_call","ip":"1.2.3.4"})") == R"(field "time" must be Unix seconds)");
+  CHECK(error_of(R"({"time":1,"ip":"1.2.3.4"})") == R"(missing field "type")");
+  CHECK(error_of(R"({"time":1,"type":"bogus","ip":"1.2.3.4"})") == R"(unknown report type "bogus")");
+  CHECK(error_of(R"({"time":1,"type":"illegal_call"})") == R"(missing field "ip")");
+  CHECK(error_of(R"({"time":1,"type":"illegal_call","ip":"1.2.3"})") == R"(field "ip" is not an IP address: "1.2.3")");
+  CHECK(error_of(R"({"time":1,"type":"illegal_call","ip":"1.2.3.4","port":70000})") ==
+        R"(field "port" must be between 0 and 65535)");
+  CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4"})") == R"(missing field "endpoint")");
+  CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4","endpoint":"1"})") ==
+        R"(missing field "verified")");
+  CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4","endpoint":"1","verified":true})") ==
+        R"(missing field "reason")");
+  CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4","endpoint":"1","verified":true,"reason":"x"})") ==
+        R"(unknown failure reason "x")");
+  CHECK(error_of(R"({"time":1,"type":"register_ok","ip":"1.2.3.4","endpoint":"1"})") == R"(missing field "expires")");
+  CHECK(error_of(R"({"time":1,"type":"register_ok","ip":"1.2.3.4","endpoint":7,"expires":1})") ==
+        R"(field "endpoint" must be a string)");
+}
+
+TEST_CASE("reports round-trip through format_report", "[wire][report_codec]") {
+  report r;
+  r.type = report_type::register_failed;
+  r.time = base::from_unix_seconds(1764158400.5);
+  r.ip = *base::ip_address::parse("2001:db8::7");
+  r.port = 5060;
+  r.transport = "tcp";
+  r.endpoint = "1001";
+  r.verified = true;
+  r.reason = failure_reason::realm_mismatch;
+  r.user_agent = "Yealink \"T46\"";
+  const auto back = report_of(wire::format_report(r));
+  CHECK(back.time == r.time);
+  CHECK(back.ip == r.ip);
+  CHECK(back.reason == r.reason);
+  CHECK(back.user_agent == r.user_agent);
+}
+
+TEST_CASE("decisions print in the documented format", "[wire][report_codec]") {
+  const auto t = base::from_unix_seconds(1764158400.25);
+  CHECK(wire::format_decision({t, suspend{"1001", base::from_unix_seconds(1764159000.25), 5, {}}}) ==
+        R"({"time":1764158400.25,"decision":"suspend","endpoint":"1001","until":1764159000.25})");
+  CHECK(wire::format_decision({base::from_unix_seconds(1764159000.25), unsuspend{"1001", "expired"}}) ==
+        R"({"time":1764159000.25,"decision":"unsuspend","endpoint":"1001","reason":"expired"})");
+  const auto address = *base::ip_prefix::parse("203.0.113.9/32");
+  CHECK(wire::format_decision({base::from_unix_seconds(1764158402), block{address, base::from_unix_seconds(1764162002),
+                                                                           block_reason::illegal_calls, 0, "policy", "", {}}}) ==
+        R"({"time":1764158402.0,"decision":"block","address":"203.0.113.9/32","until":1764162002.0,"reason":"illegal_calls"})");
+  CHECK(wire::format_decision({base::from_unix_seconds(1764158402),
+                               protected_source{*base::ip_prefix::parse("198.51.100.20/32"), block_reason::register_failures,
+                                                protection::whitelist, {}}}) ==
+        R"({"time":1764158402.0,"decision":"protected","address":"198.51.100.20/32","reason":"register_failures","protection":"whitelist"})");
+  CHECK(wire::format_decision({base::from_unix_seconds(1764162002), release{address, "expired", "policy"}}) ==
+        R"({"time":1764162002.0,"decision":"release","address":"203.0.113.9/32","reason":"expired"})");
+  CHECK(wire::format_decision({t, block{address, std::nullopt, block_reason::manual, 0, "alice", "botnet", {}}}) ==
+        R"({"time":1764158400.25,"decision":"block","address":"203.0.113.9/32","until":null,"reason":"manual","actor":"alice","note":"botnet"})");
+}
