@@ -57,10 +57,10 @@ private:
 };
 
 struct cdr_filter {
-  std::optional<billing_mode> mode;
-  std::optional<base::timestamp> since;  // start_time >= since
-  std::optional<base::timestamp> until;  // start_time < until
-  std::optional<std::string> src_ip;     // exact address
+  std::optional<billing_mode> mode{};
+  std::optional<base::timestamp> since{};  // start_time >= since
+  std::optional<base::timestamp> until{};  // start_time < until
+  std::optional<std::string> src_ip{};     // exact address
   std::size_t limit = 100;
 };
 
