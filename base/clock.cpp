@@ -50,4 +50,6 @@ timestamp system_clock::now() const {
   return std::chrono::time_point_cast<millis>(std::chrono::system_clock::now());
 }
 
+steady_timestamp system_clock::steady_now() const { return std::chrono::steady_clock::now(); }
+
 }  // namespace tollgate::base

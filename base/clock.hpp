@@ -12,6 +12,8 @@ namespace tollgate::base {
 /// Wall-clock instants with millisecond resolution, the unit of nftables timeouts.
 using millis = std::chrono::milliseconds;
 using timestamp = std::chrono::time_point<std::chrono::system_clock, millis>;
+/// Monotonic instants for measuring latency (microseconds matter there, not the date).
+using steady_timestamp = std::chrono::steady_clock::time_point;
 
 /// Unix seconds (fractions allowed) to a timestamp, rounded to the nearest millisecond.
 timestamp from_unix_seconds(double seconds);
@@ -29,12 +31,14 @@ class clock {
 public:
   virtual ~clock() = default;
   virtual timestamp now() const = 0;
+  virtual steady_timestamp steady_now() const = 0;
 };
 
 /// The real wall clock.
 class system_clock final : public clock {
 public:
   timestamp now() const override;
+  steady_timestamp steady_now() const override;
 };
 
 /// A clock that moves only when told to: simulations, tests and `tollgatectl simulate`.
@@ -42,6 +46,8 @@ class manual_clock final : public clock {
 public:
   explicit manual_clock(timestamp start = timestamp{}) : now_(start) {}
   timestamp now() const override { return now_; }
+  /// Moves with now(): one manual timeline for both.
+  steady_timestamp steady_now() const override { return steady_timestamp{now_.time_since_epoch()}; }
   void set(timestamp t) { now_ = t; }
   void advance(millis d) { now_ += d; }
 

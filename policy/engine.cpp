@@ -33,7 +33,10 @@ base::ip_prefix engine::source_of(const base::ip_address& address) const {
 void engine::on_report(const report& r, base::timestamp now, std::vector<decision>& out) {
   if (r.type == report_type::register_ok) {
     suspend_.on_success(r.endpoint);
-    protections_.on_registered(r.ip, now + std::chrono::seconds{r.expires}, now);
+    const auto change = protections_.on_registered(r.ip, now + std::chrono::seconds{r.expires}, now);
+    if (change != protection_set::change::none) {
+      trust_changes_.push_back({r.ip.unmapped(), change == protection_set::change::added});
+    }
   } else if (r.type == report_type::register_failed) {
     suspend_.on_failure(r, params_, now, out);
   }
@@ -108,7 +111,7 @@ void engine::on_tick(base::timestamp now, std::vector<decision>& out) {
   if (now - last_housekeeping_ >= window) {
     last_housekeeping_ = now;
     sources_.sweep(now, window);
-    protections_.expire(now);
+    for (const auto& address : protections_.expire(now)) trust_changes_.push_back({address, false});
     blocks_.prune(params_, now);
   }
 }

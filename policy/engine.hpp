@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,14 @@ public:
   const source_tracker& sources() const { return sources_; }
   const scanner_match& scanners() const { return scanners_; }
 
+  /// Sources that gained or lost a live registration since the last call: the kernel's
+  /// trusted sets (exempt from the REGISTER rate limit) follow them.
+  struct trust_change {
+    base::ip_address address;
+    bool trusted = false;
+  };
+  std::vector<trust_change> take_trust_changes() { return std::exchange(trust_changes_, {}); }
+
 private:
   void judge(const base::ip_prefix& source, block_reason reason, std::uint32_t count, const report& r,
              base::timestamp now, std::vector<decision>& out);
@@ -87,6 +96,7 @@ private:
   block_table blocks_;
   protection_set protections_;
   base::timestamp last_housekeeping_{};
+  std::vector<trust_change> trust_changes_;
 };
 
 }  // namespace tollgate::policy

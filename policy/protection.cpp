@@ -12,18 +12,39 @@ bool overlaps_any(const std::vector<base::ip_prefix>& list, const base::ip_prefi
 }
 }  // namespace
 
-void protection_set::on_registered(const base::ip_address& address, base::timestamp until, base::timestamp now) {
+protection_set::change protection_set::on_registered(const base::ip_address& address, base::timestamp until,
+                                                     base::timestamp now) {
   const base::ip_address key = address.unmapped();
+  const auto it = registered_.find(key);
+  const bool was_live = it != registered_.end() && it->second > now;
   if (until <= now) {
-    registered_.erase(key);
-    return;
+    if (it != registered_.end()) registered_.erase(it);
+    return was_live ? change::removed : change::none;
   }
-  auto [it, inserted] = registered_.try_emplace(key, until);
-  if (!inserted) it->second = std::max(it->second, until);
+  if (it == registered_.end()) {
+    registered_.emplace(key, until);
+  } else {
+    it->second = was_live ? std::max(it->second, until) : until;
+  }
+  return was_live ? change::none : change::added;
 }
 
-void protection_set::expire(base::timestamp now) {
-  absl::erase_if(registered_, [&](const auto& entry) { return entry.second <= now; });
+std::vector<base::ip_address> protection_set::expire(base::timestamp now) {
+  std::vector<base::ip_address> gone;
+  absl::erase_if(registered_, [&](const auto& entry) {
+    if (entry.second > now) return false;
+    gone.push_back(entry.first);
+    return true;
+  });
+  return gone;
+}
+
+std::vector<base::ip_address> protection_set::registered(base::timestamp now) const {
+  std::vector<base::ip_address> live;
+  for (const auto& [address, until] : registered_) {
+    if (until > now) live.push_back(address);
+  }
+  return live;
 }
 
 bool protection_set::whitelisted(const base::ip_prefix& candidate) const {

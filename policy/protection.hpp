@@ -20,10 +20,13 @@ public:
   const std::vector<base::ip_prefix>& whitelist() const { return whitelist_; }
 
   /// A successful registration protects its source address until `until`; a later one
-  /// (a refresh) extends it, `Expires: 0` (until <= now) ends it.
-  void on_registered(const base::ip_address& address, base::timestamp until, base::timestamp now);
-  /// Drops registrations that have expired; call now and then to bound memory.
-  void expire(base::timestamp now);
+  /// (a refresh) extends it, `Expires: 0` (until <= now) ends it. Returns whether the
+  /// address went from unprotected to protected or back (the kernel's trusted set follows).
+  enum class change { none, added, removed };
+  change on_registered(const base::ip_address& address, base::timestamp until, base::timestamp now);
+  /// Drops registrations that have expired and returns their addresses.
+  std::vector<base::ip_address> expire(base::timestamp now);
+  std::vector<base::ip_address> registered(base::timestamp now) const;
 
   /// Why `candidate` (a block about to be made) must not be blocked, if it must not: it
   /// overlaps a whitelisted or gateway CIDR, or contains a source with a live registration.

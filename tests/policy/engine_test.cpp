@@ -217,3 +217,19 @@ TEST_CASE("next_due points at the earliest timer", "[policy][engine]") {
   feed(e, make(report_type::register_failed, "198.51.100.1", "1001"), 1, t0);
   CHECK(e.next_due() == t0 + 60s);
 }
+
+TEST_CASE("registrations coming and going are reported as trust changes", "[policy][engine]") {
+  engine e;
+  auto ok = make(report_type::register_ok, "203.0.113.20", "1002");
+  ok.expires = 60;
+  feed(e, ok, 2, t0);
+  auto changes = e.take_trust_changes();
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].trusted);
+  std::vector<decision> out;
+  e.on_tick(t0 + 120s, out);
+  changes = e.take_trust_changes();
+  REQUIRE(changes.size() == 1);
+  CHECK_FALSE(changes[0].trusted);
+  CHECK(changes[0].address.to_string() == "203.0.113.20");
+}

@@ -25,14 +25,17 @@ TEST_CASE("whitelist and gateway CIDRs protect what they overlap", "[policy][pro
 
 TEST_CASE("a live registration protects its address and its prefix", "[policy][protection]") {
   protection_set p;
-  p.on_registered(address("203.0.113.20"), t0 + 3600s, t0);
-  p.on_registered(address("2001:db8::20"), t0 + 60s, t0);
+  CHECK(p.on_registered(address("203.0.113.20"), t0 + 3600s, t0) == protection_set::change::added);
+  CHECK(p.on_registered(address("203.0.113.20"), t0 + 3600s, t0 + 1s) == protection_set::change::none);
+  CHECK(p.on_registered(address("2001:db8::20"), t0 + 60s, t0) == protection_set::change::added);
   CHECK(p.protects(prefix("203.0.113.20/32"), t0 + 10s) == protection::registered);
   CHECK(p.protects(prefix("2001:db8::/64"), t0 + 10s) == protection::registered);
   CHECK_FALSE(p.protects(prefix("2001:db8::/64"), t0 + 61s));  // expired
-  p.on_registered(address("203.0.113.20"), t0, t0 + 20s);       // Expires: 0
+  CHECK(p.on_registered(address("203.0.113.20"), t0, t0 + 20s) == protection_set::change::removed);  // Expires: 0
   CHECK_FALSE(p.protects(prefix("203.0.113.20/32"), t0 + 21s));
-  p.expire(t0 + 100s);
+  const auto gone = p.expire(t0 + 100s);
+  REQUIRE(gone.size() == 1);
+  CHECK(gone[0] == address("2001:db8::20"));
   CHECK(p.registered_count() == 0);
 }
 
