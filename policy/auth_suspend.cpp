@@ -110,7 +110,8 @@ void auth_suspend::on_tick(base::timestamp now, std::vector<decision>& out) {
   });
 }
 
-bool auth_suspend::clear(std::string_view endpoint, base::timestamp now, std::vector<decision>& out) {
+bool auth_suspend::clear(std::string_view endpoint, const std::string& actor, base::timestamp now,
+                         std::vector<decision>& out) {
   state* s = find(endpoint);
   if (s == nullptr || !s->suspended_until || *s->suspended_until <= now) {
     if (s != nullptr) {
@@ -121,7 +122,7 @@ bool auth_suspend::clear(std::string_view endpoint, base::timestamp now, std::ve
   }
   s->suspended_until.reset();
   s->failures = 0;
-  out.push_back(decision{now, unsuspend{std::string(endpoint), "manual"}});
+  out.push_back(decision{now, unsuspend{std::string(endpoint), "manual", actor}});
   forget_if_idle(endpoint);
   return true;
 }

@@ -41,7 +41,7 @@ public:
   /// Unsuspends every endpoint whose suspension ended at or before `now`.
   void on_tick(base::timestamp now, std::vector<decision>& out);
   /// `tollgatectl suspend clear`: ends a suspension (and the count) at once.
-  bool clear(std::string_view endpoint, base::timestamp now, std::vector<decision>& out);
+  bool clear(std::string_view endpoint, const std::string& actor, base::timestamp now, std::vector<decision>& out);
   /// Restores a persisted suspension at agent start (no decision: it is already applied).
   void restore(std::string_view endpoint, base::timestamp until, bool known);
 

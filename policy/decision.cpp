@@ -15,6 +15,14 @@ std::string_view to_string(block_reason reason) {
   return "manual";
 }
 
+std::optional<block_reason> parse_block_reason(std::string_view text) {
+  for (auto r : {block_reason::register_failures, block_reason::distinct_endpoints, block_reason::illegal_calls,
+                 block_reason::scanner_ua, block_reason::malformed_sip, block_reason::manual}) {
+    if (to_string(r) == text) return r;
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(protection kind) {
   switch (kind) {
     case protection::whitelist: return "whitelist";

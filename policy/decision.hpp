@@ -22,6 +22,7 @@ enum class block_reason : std::uint8_t {
   manual,
 };
 std::string_view to_string(block_reason reason);
+std::optional<block_reason> parse_block_reason(std::string_view text);
 
 /// What keeps a source from being blocked automatically.
 enum class protection : std::uint8_t { whitelist, gateway, registered };
@@ -45,6 +46,7 @@ struct suspend {
 struct unsuspend {
   std::string endpoint;
   std::string reason;  // "expired", "manual"
+  std::string actor = "policy";
 };
 
 struct block {

@@ -143,8 +143,9 @@ bool engine::release_manually(const base::ip_prefix& prefix, const std::string& 
   return true;
 }
 
-bool engine::clear_suspension(const std::string& endpoint, base::timestamp now, std::vector<decision>& out) {
-  return suspend_.clear(endpoint, now, out);
+bool engine::clear_suspension(const std::string& endpoint, const std::string& actor, base::timestamp now,
+                              std::vector<decision>& out) {
+  return suspend_.clear(endpoint, actor, now, out);
 }
 
 }  // namespace tollgate::policy

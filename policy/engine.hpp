@@ -58,11 +58,15 @@ public:
   bool release_manually(const base::ip_prefix& prefix, const std::string& actor, base::timestamp now,
                         std::vector<decision>& out);
   /// `tollgatectl suspend clear`.
-  bool clear_suspension(const std::string& endpoint, base::timestamp now, std::vector<decision>& out);
+  bool clear_suspension(const std::string& endpoint, const std::string& actor, base::timestamp now,
+                        std::vector<decision>& out);
 
   /// Restoring persisted state at start: no decisions, the kernel already has them.
   void restore_block(const base::ip_prefix& prefix, const block_table::entry& entry) { blocks_.add(prefix, entry); }
   void restore_suspension(const std::string& endpoint, base::timestamp until) { suspend_.restore(endpoint, until, true); }
+  void restore_history(const base::ip_prefix& prefix, base::timestamp released, std::uint32_t repeat) {
+    blocks_.restore_history(prefix, released, repeat);
+  }
 
   /// The prefix a source address is judged (and blocked) as.
   base::ip_prefix source_of(const base::ip_address& address) const;

@@ -107,6 +107,23 @@ result<std::vector<block_history_row>> block_store::history(const base::ip_prefi
   return rows;
 }
 
+result<std::vector<block_history_row>> block_store::history_since(base::timestamp since) {
+  auto st = db_.prepare(
+      "SELECT prefix, blocked_at_ms, duration_s FROM block_history WHERE blocked_at_ms >= ? ORDER BY blocked_at_ms, id");
+  if (!st) return st.error();
+  (*st)->bind_all(since);
+  std::vector<block_history_row> rows;
+  for (;;) {
+    auto more = (*st)->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    const auto prefix = base::ip_prefix::parse((*st)->get_text(0));
+    if (!prefix) continue;  // written by us, so never; a hand-edited row is skipped
+    rows.push_back({*prefix, (*st)->get_time(1), std::chrono::seconds{(*st)->get_int64(2)}});
+  }
+  return rows;
+}
+
 result<std::int64_t> block_store::prune_history(base::timestamp cutoff) {
   auto st = db_.prepare("DELETE FROM block_history WHERE blocked_at_ms < ?");
   if (!st) return st.error();

@@ -52,6 +52,9 @@ public:
   result<void> record_history(const block_history_row& row);
   /// Past blocks of `prefix` at or after `since`, oldest first.
   result<std::vector<block_history_row>> history(const base::ip_prefix& prefix, base::timestamp since);
+  /// Every past block at or after `since`, oldest first: how a restart remembers repeat
+  /// offenders.
+  result<std::vector<block_history_row>> history_since(base::timestamp since);
   /// Removes history older than `cutoff`; returns how many rows went.
   result<std::int64_t> prune_history(base::timestamp cutoff);
 

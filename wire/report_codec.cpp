@@ -147,6 +147,7 @@ std::string format_decision(const policy::decision& d) {
     void operator()(const policy::unsuspend& u) const {
       o["endpoint"] = u.endpoint;
       o["reason"] = u.reason;
+      if (u.actor != "policy") o["actor"] = u.actor;
     }
     void operator()(const policy::block& b) const {
       o["address"] = b.address.to_string();

@@ -119,14 +119,15 @@ TEST_CASE("manual clear ends a suspension at once", "[policy][auth_suspend]") {
   std::vector<decision> out;
   s.on_failure(failure("1001"), params, t0, out);
   out.clear();
-  CHECK(s.clear("1001", t0 + 5s, out));
+  CHECK(s.clear("1001", "alice", t0 + 5s, out));
   REQUIRE(out.size() == 1);
   CHECK(std::get<unsuspend>(out[0].what).reason == "manual");
+  CHECK(std::get<unsuspend>(out[0].what).actor == "alice");
   CHECK_FALSE(s.is_suspended("1001", t0 + 6s));
   out.clear();
   s.on_tick(t0 + 1000s, out);
   CHECK(out.empty());  // the stale timer fires nothing
-  CHECK_FALSE(s.clear("1001", t0 + 1001s, out));
+  CHECK_FALSE(s.clear("1001", "alice", t0 + 1001s, out));
 }
 
 TEST_CASE("unknown names are suspended like real ones, in a bounded LRU", "[policy][auth_suspend]") {

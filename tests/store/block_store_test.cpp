@@ -94,6 +94,10 @@ TEST_CASE("block history answers recidivism questions and is pruned by age", "[s
   REQUIRE(recent);
   REQUIRE(recent->size() == 1);
   CHECK((*recent)[0] == block_history_row{p, at(5000), 7200s});
+  auto everyone = blocks.history_since(at(1000));
+  REQUIRE(everyone);
+  REQUIRE(everyone->size() == 2);
+  CHECK((*everyone)[1] == block_history_row{cidr("198.51.100.8/32"), at(5000), 3600s});
   auto pruned = blocks.prune_history(at(1000));
   REQUIRE(pruned);
   CHECK(*pruned == 1);
