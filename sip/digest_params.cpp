@@ -48,7 +48,9 @@ public:
       if (c == '\\') {
         if (pos_ + 1 >= text_.size()) return digest_errc::unterminated_quote;
         const auto escaped = static_cast<unsigned char>(text_[pos_ + 1]);
-        if (escaped == '\r' || escaped == '\n' || escaped > 0x7f) return digest_errc::bad_escape;
+        // RFC 3261 allows escaping most controls; none belongs in a digest value, and refusing
+        // them keeps every accepted value printable in a header again.
+        if ((escaped < 0x20 && escaped != '\t') || escaped >= 0x7f) return digest_errc::bad_escape;
         pos_ += 2;
         continue;
       }

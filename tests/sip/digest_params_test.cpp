@@ -53,6 +53,7 @@ TEST_CASE("auth-params: each malformed shape has its own error and offset", "[si
   CHECK(e.offset == 9);
   CHECK(fails("Digest a=\"x\\").code == digest_errc::unterminated_quote);
   CHECK(fails("Digest a=\"x\\\r\"").code == digest_errc::bad_escape);
+  CHECK(fails(std::string_view("Digest a=\"x\\\0\"", 14)).code == digest_errc::bad_escape);
   CHECK(fails(std::string_view("Digest a=\"x\0y\"", 14)).code == digest_errc::control_character);
   CHECK(fails("Digest a=b c=d").code == digest_errc::expected_comma);
   CHECK(fails("Digest a=b,").code == digest_errc::expected_param_name);
