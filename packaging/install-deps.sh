@@ -10,6 +10,7 @@ build_packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libssl-dev libsystemd-dev
   catch2 libbenchmark-dev
+  clang libclang-rt-14-dev
 )
 test_packages=(
   sqlite3 nftables iptables iproute2 procps psmisc

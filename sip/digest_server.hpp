@@ -99,6 +99,8 @@ struct digest_server_config {
   std::size_t nc_cache_capacity = 65536;
 };
 
+/// Not thread-safe (the nonce salt and the nc cache change on use): one per signalling
+/// thread, sharing the nonce secret, which is all a nonce needs to be checked anywhere.
 class digest_server {
 public:
   digest_server(digest_server_config config, const nonce_secret& secret,
