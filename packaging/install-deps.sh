@@ -11,15 +11,21 @@ build_packages=(
   libssl-dev libsystemd-dev
   libabsl-dev catch2 libbenchmark-dev
 )
+# Only for the libFuzzer build (-DTOLLGATE_FUZZ=ON); the test suite replays corpora with g++.
+fuzz_packages=(
+  clang libclang-rt-14-dev
+)
 test_packages=(
   sqlite3 nftables iptables iproute2 procps psmisc
   sip-tester sipvicious sipsak python3
 )
 
 wanted=("${build_packages[@]}")
-if [[ "${1:-}" != "--build-only" ]]; then
-  wanted+=("${test_packages[@]}")
-fi
+case "${1:-}" in
+  --build-only) ;;
+  --fuzz) wanted+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
+  *) wanted+=("${test_packages[@]}") ;;
+esac
 
 missing=()
 for pkg in "${wanted[@]}"; do
