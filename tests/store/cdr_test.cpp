@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/switch_schema.hpp"
-#include "tests/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 using namespace tollgate::store;

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 using namespace tollgate::store;

@@ -13,7 +13,7 @@
 #include "store/block_store.hpp"
 #include "store/cdr.hpp"
 #include "store/switch_schema.hpp"
-#include "tests/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 using namespace tollgate::store;

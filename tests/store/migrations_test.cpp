@@ -6,7 +6,7 @@
 
 #include "store/agent_schema.hpp"
 #include "store/switch_schema.hpp"
-#include "tests/store/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 using namespace tollgate::store;

@@ -11,7 +11,7 @@ namespace tollgate::test {
 class temp_dir {
 public:
   temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tollgate-store-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "tollgate-test-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

@@ -1,0 +1,21 @@
+#include "agent/latency_histogram.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tollgate::agent;
+using namespace std::chrono_literals;
+
+TEST_CASE("percentiles come from power-of-two buckets", "[agent][latency_histogram]") {
+  latency_histogram h;
+  CHECK(h.quantile(0.5) == 0us);
+  for (int i = 0; i < 98; ++i) h.record(100us);
+  h.record(3000us);
+  h.record(9000us);
+  CHECK(h.count() == 100);
+  CHECK(h.quantile(0.5) == 128us);
+  CHECK(h.quantile(0.99) == 4096us);
+  CHECK(h.quantile(1.0) == 9000us);
+  CHECK(h.max() == 9000us);
+  h.record(-5us);
+  CHECK(h.buckets()[0] == 1);
+}
