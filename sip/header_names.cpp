@@ -72,16 +72,36 @@ header_id compact(char c) {
   }
 }
 
+/// For each first letter, the range of table entries starting with it (the table is sorted).
+struct letter_index {
+  std::array<std::uint8_t, 27> begin{};
+  constexpr letter_index() {
+    std::size_t e = 0;
+    for (std::size_t letter = 0; letter <= 26; ++letter) {
+      while (e < table.size() && static_cast<std::size_t>(text::lower(table[e].name[0]) - 'a') < letter) ++e;
+      begin[letter] = static_cast<std::uint8_t>(e);
+    }
+  }
+};
+constexpr letter_index by_letter;
+
+constexpr bool sorted_by_first_letter() {
+  for (std::size_t i = 1; i < table.size(); ++i) {
+    if (text::lower(table[i - 1].name[0]) > text::lower(table[i].name[0])) return false;
+  }
+  return true;
+}
+static_assert(sorted_by_first_letter(), "lookup_header relies on the table's letter order");
+
 }  // namespace
 
 header_id lookup_header(std::string_view name) {
   if (name.size() == 1) return compact(name[0]);
-  // Candidates share length and first letter; at most a few compares per lookup.
-  const char first = text::lower(name.empty() ? '\0' : name[0]);
-  for (const entry& e : table) {
-    if (e.name.size() == name.size() && text::lower(e.name[0]) == first && text::iequals(e.name, name)) {
-      return e.id;
-    }
+  if (name.empty() || !text::is_alpha(name[0])) return header_id::other;
+  // Candidates share the first letter; compare the length first, then the text.
+  const auto letter = static_cast<std::size_t>(text::lower(name[0]) - 'a');
+  for (std::size_t i = by_letter.begin[letter]; i < by_letter.begin[letter + 1]; ++i) {
+    if (table[i].name.size() == name.size() && text::iequals(table[i].name, name)) return table[i].id;
   }
   return header_id::other;
 }

@@ -6,7 +6,9 @@ namespace tollgate::sip::text {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+    // ASCII letters differ from their other case only in bit 0x20; other octets must match.
+    const char x = a[i], y = b[i];
+    if (x != y && !((x ^ y) == 0x20 && is_alpha(x))) return false;
   }
   return true;
 }
@@ -38,21 +40,24 @@ std::optional<std::uint64_t> parse_uint(std::string_view digits, std::uint64_t m
   std::uint64_t value = 0;
   for (char c : digits) {
     if (!is_digit(c)) return std::nullopt;
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (value > (max - d) / 10) return std::nullopt;
-    value = value * 10 + d;
+    if (__builtin_mul_overflow(value, 10u, &value) ||
+        __builtin_add_overflow(value, static_cast<std::uint64_t>(c - '0'), &value)) {
+      return std::nullopt;
+    }
   }
+  if (value > max) return std::nullopt;
   return value;
 }
 
 std::optional<std::size_t> quoted_length(std::string_view s) {
   if (s.empty() || s[0] != '"') return std::nullopt;
-  for (std::size_t i = 1; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;  // quoted-pair: the next octet is literal, whatever it is
-    } else if (s[i] == '"') {
-      return i + 1;
-    }
+  std::size_t i = 1;
+  while (i < s.size()) {
+    const std::size_t quote = s.find('"', i);
+    if (quote == std::string_view::npos) return std::nullopt;
+    const std::size_t backslash = s.substr(0, quote).find('\\', i);
+    if (backslash == std::string_view::npos) return quote + 1;
+    i = backslash + 2;  // quoted-pair: the octet after the backslash is literal, whatever it is
   }
   return std::nullopt;
 }
@@ -63,6 +68,10 @@ std::optional<std::string_view> list_splitter::next() {
   bool in_angle = false;
   while (i < rest_.size()) {
     const char c = rest_[i];
+    if (!is_list_special(c)) {
+      ++i;
+      continue;
+    }
     if (c == '"') {
       const auto n = quoted_length(rest_.substr(i));
       if (!n) {

@@ -1,6 +1,7 @@
 // Character classes and scanning helpers of the RFC 3261 grammar (§25.1), shared by the parsers.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -8,34 +9,59 @@
 
 namespace tollgate::sip::text {
 
-constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
-constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-constexpr bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+namespace detail {
+
+enum char_class : std::uint8_t {
+  alpha = 1,
+  digit = 2,
+  hex = 4,
+  ws = 8,
+  token = 16,       // alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
+  unreserved = 32,  // alphanum / "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")"
+  list_special = 64 // octets a comma-separated list splitter must look at: , " < >
+};
+
+constexpr std::array<std::uint8_t, 256> make_char_table() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t v = 0;
+    const bool a = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const bool d = c >= '0' && c <= '9';
+    if (a) v |= alpha;
+    if (d) v |= digit;
+    if (d || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) v |= hex;
+    if (c == ' ' || c == '\t') v |= ws;
+    if (a || d || c == '-' || c == '.' || c == '!' || c == '%' || c == '*' || c == '_' || c == '+' || c == '`' ||
+        c == '\'' || c == '~') {
+      v |= token;
+    }
+    if (a || d || c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' ||
+        c == ')') {
+      v |= unreserved;
+    }
+    if (c == ',' || c == '"' || c == '<' || c == '>') v |= list_special;
+    t[static_cast<std::size_t>(c)] = v;
+  }
+  return t;
 }
+
+inline constexpr std::array<std::uint8_t, 256> char_table = make_char_table();
+
+constexpr bool has(char c, std::uint8_t cls) { return (char_table[static_cast<unsigned char>(c)] & cls) != 0; }
+
+}  // namespace detail
+
+constexpr bool is_alpha(char c) { return detail::has(c, detail::alpha); }
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_alnum(char c) { return detail::has(c, detail::alpha | detail::digit); }
+constexpr bool is_hex(char c) { return detail::has(c, detail::hex); }
 /// SP and HTAB. Folded line ends are rewritten to SP by the parser, so values only hold these.
 constexpr bool is_ws(char c) { return c == ' ' || c == '\t'; }
 /// token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
-constexpr bool is_token_char(char c) {
-  if (is_alnum(c)) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+constexpr bool is_token_char(char c) { return detail::has(c, detail::token); }
 /// unreserved = alphanum / mark; mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")"
-constexpr bool is_unreserved(char c) {
-  if (is_alnum(c)) return true;
-  switch (c) {
-    case '-': case '_': case '.': case '!': case '~': case '*': case '\'': case '(': case ')':
-      return true;
-    default:
-      return false;
-  }
-}
+constexpr bool is_unreserved(char c) { return detail::has(c, detail::unreserved); }
+constexpr bool is_list_special(char c) { return detail::has(c, detail::list_special); }
 
 constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 

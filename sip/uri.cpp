@@ -1,53 +1,42 @@
 // URI parsing: scheme, userinfo, hostport, uri-parameters, headers, each checked by its grammar.
 #include "sip/uri.hpp"
 
+#include <array>
+
 #include "sip/text.hpp"
 
 namespace tollgate::sip {
 namespace {
 
-using text::is_unreserved;
+// Which octets each URI component allows besides %HH escapes (RFC 3261 §25.1), as bits.
+enum uri_class : std::uint8_t { user_c = 1, password_c = 2, param_c = 4, header_c = 8, tel_c = 16 };
 
-bool is_user_char(char c) {
-  if (is_unreserved(c)) return true;
-  switch (c) {
-    case '&': case '=': case '+': case '$': case ',': case ';': case '?': case '/': return true;
-    default: return false;
+constexpr std::array<std::uint8_t, 256> make_uri_table() {
+  std::array<std::uint8_t, 256> t{};
+  for (int i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    const auto in = [c](std::string_view set) { return set.find(c) != std::string_view::npos; };
+    std::uint8_t v = 0;
+    const bool u = text::is_unreserved(c);
+    if (u || in("&=+$,;?/")) v |= user_c;
+    if (u || in("&=+$,")) v |= password_c;
+    if (u || in("[]/:&+$")) v |= param_c;
+    if (u || in("[]/?:+$=&")) v |= header_c;
+    if (text::is_alnum(c) || in("+-.()*#")) v |= tel_c;
+    t[static_cast<std::size_t>(i)] = v;
   }
+  return t;
 }
-bool is_password_char(char c) {
-  if (is_unreserved(c)) return true;
-  switch (c) {
-    case '&': case '=': case '+': case '$': case ',': return true;
-    default: return false;
-  }
-}
-bool is_param_char(char c) {
-  if (is_unreserved(c)) return true;
-  switch (c) {
-    case '[': case ']': case '/': case ':': case '&': case '+': case '$': return true;
-    default: return false;
-  }
-}
-bool is_header_char(char c) {
-  if (is_unreserved(c)) return true;
-  switch (c) {
-    case '[': case ']': case '/': case '?': case ':': case '+': case '$': case '=': case '&': return true;
-    default: return false;
-  }
-}
-bool is_tel_char(char c) {
-  return text::is_alnum(c) || c == '+' || c == '-' || c == '.' || c == '(' || c == ')' || c == '*' || c == '#';
-}
+
+constexpr std::array<std::uint8_t, 256> uri_table = make_uri_table();
 
 /// Every octet satisfies `ok` or starts a %HH escape.
-template <typename Pred>
-bool all_escaped(std::string_view s, Pred ok) {
+bool all_escaped(std::string_view s, std::uint8_t cls) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%') {
       if (i + 2 >= s.size() || !text::is_hex(s[i + 1]) || !text::is_hex(s[i + 2])) return false;
       i += 2;
-    } else if (!ok(s[i])) {
+    } else if ((uri_table[static_cast<unsigned char>(s[i])] & cls) == 0) {
       return false;
     }
   }
@@ -76,8 +65,8 @@ bool valid_uri_params(std::string_view params) {
     const std::string_view p = params.substr(0, semi);
     const std::size_t eq = p.find('=');
     const std::string_view name = p.substr(0, eq);
-    if (name.empty() || !all_escaped(name, is_param_char)) return false;
-    if (eq != std::string_view::npos && !all_escaped(p.substr(eq + 1), is_param_char)) return false;
+    if (name.empty() || !all_escaped(name, param_c)) return false;
+    if (eq != std::string_view::npos && !all_escaped(p.substr(eq + 1), param_c)) return false;
     if (semi == std::string_view::npos) break;
     params = params.substr(semi + 1);
   }
@@ -112,17 +101,17 @@ bool parse_sip(std::string_view rest, uri& u) {
     const std::string_view userinfo = rest.substr(0, at);
     const std::size_t colon = userinfo.find(':');
     u.user = userinfo.substr(0, colon);
-    if (u.user.empty() || !all_escaped(u.user, is_user_char)) return false;
+    if (u.user.empty() || !all_escaped(u.user, user_c)) return false;
     if (colon != std::string_view::npos) {
       u.password = userinfo.substr(colon + 1);
-      if (!all_escaped(u.password, is_password_char)) return false;
+      if (!all_escaped(u.password, password_c)) return false;
     }
     rest = rest.substr(at + 1);
   }
   const std::size_t q = rest.find('?');
   if (q != std::string_view::npos) {
     u.headers = rest.substr(q + 1);
-    if (u.headers.empty() || !all_escaped(u.headers, is_header_char)) return false;
+    if (u.headers.empty() || !all_escaped(u.headers, header_c)) return false;
     rest = rest.substr(0, q);
   }
   const std::size_t semi = rest.find(';');
@@ -137,7 +126,7 @@ bool parse_sip(std::string_view rest, uri& u) {
 bool parse_tel(std::string_view rest, uri& u) {
   const std::size_t semi = rest.find(';');
   u.user = rest.substr(0, semi);
-  if (u.user.empty() || !all_escaped(u.user, is_tel_char)) return false;
+  if (u.user.empty() || !all_escaped(u.user, tel_c)) return false;
   if (semi != std::string_view::npos) {
     u.params = rest.substr(semi + 1);
     if (!valid_uri_params(u.params)) return false;
