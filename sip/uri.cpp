@@ -60,15 +60,17 @@ bool valid_host(std::string_view host) {
 
 bool valid_uri_params(std::string_view params) {
   // ";"-separated uri-parameters; each non-empty pname, optional "=" pvalue.
+  if (params.empty()) return false;  // a ';' with nothing after it
   while (!params.empty()) {
     const std::size_t semi = params.find(';');
     const std::string_view p = params.substr(0, semi);
     const std::size_t eq = p.find('=');
     const std::string_view name = p.substr(0, eq);
     if (name.empty() || !all_escaped(name, param_c)) return false;
-    if (eq != std::string_view::npos && !all_escaped(p.substr(eq + 1), param_c)) return false;
+    if (eq != std::string_view::npos && (eq + 1 == p.size() || !all_escaped(p.substr(eq + 1), param_c))) return false;
     if (semi == std::string_view::npos) break;
     params = params.substr(semi + 1);
+    if (params.empty()) return false;
   }
   return true;
 }
