@@ -51,6 +51,15 @@ constexpr std::array<entry, 34> table{{
     {header_id::www_authenticate, "WWW-Authenticate", '\0'},
 }};
 
+constexpr bool in_enum_order() {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (static_cast<std::size_t>(table[i].id) != i + 1) return false;
+  }
+  return true;
+}
+static_assert(in_enum_order(), "at() indexes the table by header_id");
+static_assert(static_cast<std::size_t>(header_id::www_authenticate) == table.size());
+
 constexpr const entry& at(header_id id) { return table[static_cast<std::size_t>(id) - 1]; }
 
 header_id compact(char c) {

@@ -48,7 +48,9 @@ parse_result stream_framer::next() {
       scanned_ = avail.size();
       if (avail.size() <= options_.limits.max_message_size) return r;
     }
-    r = parse_stream(avail, options_);
+    // Only the header section: the parser copies what it is given, and pipelined messages
+    // behind this one must not be copied again for each message.
+    r = parse_stream(end == std::string_view::npos ? avail : avail.substr(0, end), options_);
     if (r.status == parse_status::need_more) {
       needed_ = r.consumed;
       if (needed_ == 0) {  // cannot happen once the empty line is there; never spin on it
@@ -56,7 +58,8 @@ parse_result stream_framer::next() {
         r.error = parse_error{errc::headers_unterminated, start_, 0, header_id::other};
       }
     }
-  } else if (avail.size() >= needed_) {
+  }
+  if (needed_ > 0 && r.status == parse_status::need_more && avail.size() >= needed_) {
     r = parse_stream(avail.substr(0, needed_), options_);
   }
   if (r.status == parse_status::complete) {
