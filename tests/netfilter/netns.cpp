@@ -59,8 +59,22 @@ netns_pair::netns_pair() {
   for (const auto& step : steps) {
     if (run(step) != 0) return;
   }
-  for (int host = 3; host <= 9; ++host) {
-    if (run(a + "addr add 192.0.2." + std::to_string(host) + "/24 dev tga0") != 0) return;
+  // Fixed MACs and permanent neighbours: a block (which also drops ARP/NDP from the
+  // source) must not leave a stale neighbour entry behind when it is lifted.
+  const std::string server_mac = "02:00:00:00:00:01";
+  const std::string attacker_mac = "02:00:00:00:00:02";
+  if (run(s + "link set tgs0 address " + server_mac) != 0) return;
+  if (run(a + "link set tga0 address " + attacker_mac) != 0) return;
+  for (const char* peer : {"2001:db8::2", "2001:db8:0:1::2"}) {
+    if (run(s + "neigh replace " + peer + " lladdr " + attacker_mac + " dev tgs0 nud permanent") != 0) return;
+  }
+  for (const char* peer : {"192.0.2.1", "2001:db8::1", "2001:db8:0:1::1"}) {
+    if (run(a + "neigh replace " + peer + " lladdr " + server_mac + " dev tga0 nud permanent") != 0) return;
+  }
+  for (int host = 2; host <= 9; ++host) {
+    const std::string address = "192.0.2." + std::to_string(host);
+    if (host > 2 && run(a + "addr add " + address + "/24 dev tga0") != 0) return;
+    if (run(s + "neigh replace " + address + " lladdr " + attacker_mac + " dev tgs0 nud permanent") != 0) return;
   }
   ok_ = true;
 }
