@@ -6,6 +6,9 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,6 +22,15 @@ constexpr std::size_t message_overhead = 1024;  // netlink + nfqueue attributes 
 int to_kernel(netfilter::verdict v) { return v == netfilter::verdict::accept ? NF_ACCEPT : NF_DROP; }
 
 std::string queue_object(std::uint16_t num) { return "queue " + std::to_string(num); }
+
+/// Whether this process holds CAP_NET_ADMIN: the kernel answers EPERM both without it and
+/// when another socket owns the queue, and only the capability tells the two apart.
+bool has_net_admin() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return false;
+  return (data[CAP_NET_ADMIN / 32].effective & (1u << (CAP_NET_ADMIN % 32))) != 0;
+}
 
 }  // namespace
 
@@ -86,7 +98,8 @@ error queue_receiver::configure(const queue_config& config) {
       const auto* ack = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
       if (ack->error == 0) continue;
       const int e = -ack->error;
-      const errc code = e == EBUSY ? errc::queue_busy : classify_errno(e);
+      const bool busy = e == EBUSY || (e == EPERM && has_net_admin());
+      const errc code = busy ? errc::queue_busy : classify_errno(e);
       return error::from_errno(e, code, queue_object(config.num));
     }
   }
