@@ -131,7 +131,7 @@ TEST_CASE("the queue rule: compat target, native expression, or none", "[netfilt
   CHECK(rules_of(ruleset_builder{spec}.ensure_table(1)).size() == 9);
 }
 
-TEST_CASE("teardown deletes our table only; the probe always aborts", "[netfilter][ruleset_builder]") {
+TEST_CASE("teardown deletes our table only, the probe always aborts", "[netfilter][ruleset_builder]") {
   table_spec spec;
   spec.table = "mine";
   const ruleset_builder builder{spec};

@@ -63,7 +63,7 @@ TEST_CASE("bulk elements are split into transactions under the size limit", "[ne
   }
 }
 
-TEST_CASE("IPv6 prefixes become interval pairs; the end carries no timeout", "[netfilter][set_elements]") {
+TEST_CASE("IPv6 prefixes become interval pairs, the end carries no timeout", "[netfilter][set_elements]") {
   const set_ref ref{"tollgate", "block_v6", ip_family::v6, true};
   const std::vector<element> elements{{prefix("2001:db8::/64"), millis{5000}},
                                       {prefix("2001:db8:1::/48"), std::nullopt},
@@ -88,7 +88,7 @@ TEST_CASE("IPv6 prefixes become interval pairs; the end carries no timeout", "[n
   CHECK(back[2].prefix == prefix("ffff::/16"));
 }
 
-TEST_CASE("deletions carry no timeouts; flush names only the set", "[netfilter][set_elements]") {
+TEST_CASE("deletions carry no timeouts, flush names only the set", "[netfilter][set_elements]") {
   const set_ref ref{"tollgate", "allow_v4", ip_family::v4, true};
   auto batches = build_element_batches(ref, element_op::remove, {{prefix("10.0.0.0/8"), millis{5}}}, counting_seq);
   REQUIRE(batches);
