@@ -138,13 +138,11 @@ bool udp_socket::send_to(const base::ip_address& to, std::uint16_t port, std::st
 std::vector<std::string> udp_socket::receive_until(std::chrono::milliseconds deadline,
                                                    bool (*done)(const std::vector<std::string>&)) const {
   std::vector<std::string> out;
-  const auto end = std::chrono::steady_clock::now() + deadline;
   char buffer[65536];
-  while (!done(out)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
+  // Bounded by rounds of at most 10 ms each: the deadline is an upper bound on waiting.
+  for (auto rounds = deadline.count() / 10 + 1; rounds > 0 && !done(out); --rounds) {
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    if (::poll(&p, 1, 10) <= 0) continue;
     for (int i = 0; i < 10000; ++i) {
       const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
       if (n < 0) break;
@@ -157,13 +155,10 @@ std::vector<std::string> udp_socket::receive_until(std::chrono::milliseconds dea
 std::optional<std::vector<std::string>> udp_socket::receive_until_marker(std::string_view marker,
                                                                          std::chrono::milliseconds deadline) const {
   std::vector<std::string> out;
-  const auto end = std::chrono::steady_clock::now() + deadline;
   char buffer[65536];
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
+  for (auto rounds = deadline.count() / 10 + 1; rounds > 0; --rounds) {
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    if (::poll(&p, 1, 10) <= 0) continue;
     for (int i = 0; i < 10000; ++i) {
       const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
       if (n < 0) break;
@@ -172,6 +167,7 @@ std::optional<std::vector<std::string>> udp_socket::receive_until_marker(std::st
       out.push_back(std::move(payload));
     }
   }
+  return std::nullopt;
 }
 
 base::ip_address addr(std::string_view text) { return base::ip_address::parse(text).value(); }
