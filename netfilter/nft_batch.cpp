@@ -6,6 +6,8 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include <cassert>
+#include <cstring>
+#include <memory>
 
 namespace tollgate::netfilter {
 
@@ -18,14 +20,18 @@ nft_batch::nft_batch(std::uint32_t first_seq) : first_seq_(first_seq) {
 void nft_batch::add(std::uint16_t type, std::uint16_t family, std::uint16_t flags,
                     std::string object, const std::function<void(nlmsghdr*)>& build) {
   assert(!finished_);
-  const std::size_t offset = buffer_.size();
-  buffer_.resize(offset + max_message_size);
+  // Built in an uninitialised scratch area and copied at its real length: a zero-filled
+  // max_message_size per message would dominate bulk element batches.
+  thread_local std::unique_ptr<std::byte[]> scratch{new std::byte[max_message_size]};
   const auto seq = first_seq_ + static_cast<std::uint32_t>(objects_.size()) + 1;
-  auto* nlh = nftnl_nlmsg_build_hdr(reinterpret_cast<char*>(buffer_.data() + offset), type, family,
-                                    flags | NLM_F_ACK, seq);
+  std::memset(scratch.get(), 0, MNL_NLMSG_HDRLEN + sizeof(nfgenmsg));
+  auto* nlh = nftnl_nlmsg_build_hdr(reinterpret_cast<char*>(scratch.get()), type, family, flags | NLM_F_ACK, seq);
   build(nlh);
   assert(nlh->nlmsg_len <= max_message_size);
-  buffer_.resize(offset + NLMSG_ALIGN(nlh->nlmsg_len));
+  const std::size_t length = NLMSG_ALIGN(nlh->nlmsg_len);
+  // Padding up to the alignment must be zero, as the kernel may look at it.
+  std::memset(scratch.get() + nlh->nlmsg_len, 0, length - nlh->nlmsg_len);
+  buffer_.insert(buffer_.end(), scratch.get(), scratch.get() + length);
   objects_.push_back(std::move(object));
 }
 
