@@ -112,6 +112,40 @@ void nfqueue_accept(benchmark::State& state) {
 }
 BENCHMARK(nfqueue_accept)->Arg(64)->Arg(256)->MinTime(2.0)->UseRealTime();
 
+/// The receiver's side alone: a burst is queued first (untimed), then timed from the first
+/// read to the last verdict, which includes the kernel reinjecting each accepted packet
+/// up to the receiving socket.
+void nfqueue_drain(benchmark::State& state) {
+  auto& s = the_setup();
+  if (!s.fw.spec().inspect) {
+    if (auto err = s.fw.set_inspect(true)) die(err.message());
+  }
+  const auto burst = static_cast<std::size_t>(state.range(0));
+  std::size_t delivered = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (std::size_t i = 0; i < burst; ++i) {
+      ::sendto(s.sender, payload, sizeof payload - 1, 0, reinterpret_cast<sockaddr*>(&s.to), sizeof s.to);
+    }
+    state.ResumeTiming();
+    std::size_t decided = 0;
+    for (int spins = 0; decided < burst && spins < 100000; ++spins) {
+      auto packets = s.queue.receive();
+      if (!packets) die(packets.error.message());
+      for (const auto& p : packets.value) s.queue.verdict(p.id, verdict_for(inspection::clean));
+      decided += packets.value.size();
+      if (auto err = s.queue.flush()) die(err.message());
+    }
+    state.PauseTiming();
+    delivered += drain(s.sink);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(delivered));
+  state.counters["delivered_ratio"] =
+      static_cast<double>(delivered) / static_cast<double>(state.iterations() * burst);
+}
+BENCHMARK(nfqueue_drain)->Arg(4096)->MinTime(2.0)->UseRealTime();
+
 /// One packet from send to arrival, with the queue (and a verdict) or without it: the
 /// difference is the latency the inspector's queue adds. Repetitions of one packet each.
 void one_packet(benchmark::State& state, bool queued) {

@@ -357,3 +357,31 @@ TEST_CASE("without CAP_NET_ADMIN the error says what to do", "[netfilter][kernel
   CHECK(text.find("run as root or grant CAP_NET_ADMIN") != std::string::npos);
   CHECK(text.substr(text.find('|') + 1) == std::to_string(static_cast<int>(errc::permission_denied)));
 }
+
+TEST_CASE("the queue probe finds the compat target here and leaves nothing behind", "[netfilter][kernel]") {
+  netns_pair ns;
+  REQUIRE(ns.ok());
+  auto fw = inside(ns.server(), [] { return firewall::open(table_spec{}); });
+  REQUIRE(fw);
+  auto kind = fw.value.probe_queue_kind();
+  REQUIRE(kind);
+  // This kernel lacks CONFIG_NFT_QUEUE (testing-notes.md); elsewhere native is preferred.
+  const bool native_available = run("ip netns exec " + ns.server() +
+                                    " nft 'add table inet q_probe; add chain inet q_probe c { type filter hook input priority 0; };"
+                                    " add rule inet q_probe c queue num 9 bypass'") == 0;
+  CHECK(kind.value == (native_available ? queue_kind::native : queue_kind::compat));
+  run("ip netns exec " + ns.server() + " nft delete table inet q_probe");
+  auto exists = fw.value.table_exists();
+  REQUIRE(exists);
+  CHECK_FALSE(exists.value);
+  std::string tables;
+  {
+    FILE* pipe = ::popen(("ip netns exec " + ns.server() + " nft list tables").c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[1024];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) tables.append(buffer, n);
+    ::pclose(pipe);
+  }
+  CHECK(tables.find("tollgate") == std::string::npos);
+}
