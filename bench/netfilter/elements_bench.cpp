@@ -4,6 +4,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstdlib>
 #include <iostream>
 
@@ -63,6 +64,32 @@ void bulk_add(benchmark::State& state) {
   (void)fw.flush_blocks();  // after the loop: not timed
 }
 BENCHMARK(bulk_add)->Arg(1'000'000)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// IPv6 /64 prefixes: interval pairs in block_v6 (an rbtree in the kernel).
+void bulk_add_v6(benchmark::State& state) {
+  auto& fw = the_firewall();
+  const auto count = static_cast<std::uint32_t>(state.range(0));
+  std::vector<element> elements;
+  elements.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::array<std::uint8_t, 16> bytes{0x20, 0x01, 0x0d, 0xb8, static_cast<std::uint8_t>(i >> 24),
+                                       static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
+                                       static_cast<std::uint8_t>(i)};
+    elements.push_back({ip_prefix::of(ip_address::v6(bytes), 64), millis{3'600'000}});
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    if (auto err = fw.flush_blocks()) state.SkipWithError(err.message().c_str());
+    state.ResumeTiming();
+    if (auto err = fw.add_blocks(elements)) {
+      state.SkipWithError(err.message().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+  (void)fw.flush_blocks();  // after the loop: not timed
+}
+BENCHMARK(bulk_add_v6)->Arg(100'000)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /// One element per call, from the call to the kernel's ACK; each repetition is one add, so
 /// the p50/p99 statistics are per operation.

@@ -135,23 +135,6 @@ bool udp_socket::send_to(const base::ip_address& to, std::uint16_t port, std::st
          static_cast<ssize_t>(payload.size());
 }
 
-std::vector<std::string> udp_socket::receive_until(std::chrono::milliseconds deadline,
-                                                   bool (*done)(const std::vector<std::string>&)) const {
-  std::vector<std::string> out;
-  char buffer[65536];
-  // Bounded by rounds of at most 10 ms each: the deadline is an upper bound on waiting.
-  for (auto rounds = deadline.count() / 10 + 1; rounds > 0 && !done(out); --rounds) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 10) <= 0) continue;
-    for (int i = 0; i < 10000; ++i) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n < 0) break;
-      out.emplace_back(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  return out;
-}
-
 std::optional<std::vector<std::string>> udp_socket::receive_until_marker(std::string_view marker,
                                                                          std::chrono::milliseconds deadline) const {
   std::vector<std::string> out;

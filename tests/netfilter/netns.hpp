@@ -58,9 +58,6 @@ public:
   udp_socket& operator=(const udp_socket&) = delete;
 
   bool send_to(const base::ip_address& to, std::uint16_t port, std::string_view payload) const;
-  /// Datagrams received until `done(payloads so far)` says so or the deadline passes.
-  std::vector<std::string> receive_until(std::chrono::milliseconds deadline,
-                                         bool (*done)(const std::vector<std::string>&)) const;
   /// Everything received until a datagram equal to `marker` arrives (marker excluded);
   /// nullopt when the marker does not arrive before the deadline.
   std::optional<std::vector<std::string>> receive_until_marker(std::string_view marker,
