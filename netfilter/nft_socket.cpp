@@ -127,6 +127,18 @@ error nft_socket::send(const nft_batch& batch) {
   return {};
 }
 
+error nft_socket::drain_dump(std::uint32_t seq, const char* object) {
+  auto ignore = [](const nlmsghdr*, void*) -> int { return MNL_CB_OK; };
+  for (int reads = 0; reads < 100000; ++reads) {
+    const ssize_t n = mnl_socket_recvfrom(sock_.get(), rx_.data(), rx_.size());
+    if (n < 0) return socket_error(object);
+    const int rc = mnl_cb_run(rx_.data(), static_cast<std::size_t>(n), seq, portid_, ignore, nullptr);
+    if (rc == MNL_CB_STOP) return {};
+    if (rc < 0 && errno != EINTR) return error::from_errno(errno, object);
+  }
+  return error{make_error_code(errc::protocol_error), 0, object};
+}
+
 error nft_socket::dump(std::uint16_t type, std::uint16_t family, const char* object,
                        const std::function<void(nlmsghdr*)>& build,
                        const std::function<void(const nlmsghdr*)>& on_message) {
@@ -149,8 +161,10 @@ error nft_socket::dump(std::uint16_t type, std::uint16_t family, const char* obj
       const int rc = mnl_cb_run(rx_.data(), static_cast<std::size_t>(n), seq, portid_, callback, &ctx);
       if (rc == MNL_CB_STOP) return {};
       if (rc < 0) {
-        if (errno == EINTR) break;  // interrupted by a concurrent change: start again
-        return error::from_errno(errno, object);
+        if (errno != EINTR) return error::from_errno(errno, object);
+        // Interrupted by a concurrent change: read the rest of this dump away, start again.
+        if (auto err = drain_dump(seq, object)) return err;
+        break;
       }
     }
   }

@@ -49,6 +49,7 @@ public:
 private:
   explicit nft_socket(mnl_socket_ptr sock);
   error grow_buffers(std::size_t send_bytes, std::size_t replies);
+  error drain_dump(std::uint32_t seq, const char* object);
 
   mnl_socket_ptr sock_;
   std::uint32_t portid_ = 0;

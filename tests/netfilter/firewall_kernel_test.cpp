@@ -305,6 +305,9 @@ TEST_CASE("teardown removes our table and no other", "[netfilter][kernel]") {
   CHECK_FALSE(exists.value);
   CHECK(f.nft("list tables").find("someone_else") != std::string::npos);
   CHECK_FALSE(f.fw.teardown());  // already gone: still success
+  const auto missing = f.fw.list_blocks();
+  CHECK(missing.error.code == errc::object_not_found);
+  CHECK(missing.error.object == "block_v4");
 }
 
 TEST_CASE("a failing transaction leaves the kernel as it was", "[netfilter][kernel]") {
