@@ -45,6 +45,19 @@ void payload_load(nftnl_rule* rule, std::uint32_t base, std::uint32_t offset, st
   nftnl_rule_add_expr(rule, e);
 }
 
+void mask_prefix(nftnl_rule* rule, std::uint32_t len, unsigned prefix) {
+  std::uint8_t mask[16] = {};
+  std::uint8_t zero[16] = {};
+  for (unsigned bit = 0; bit < prefix && bit < len * 8; ++bit) mask[bit / 8] |= static_cast<std::uint8_t>(0x80u >> (bit % 8));
+  auto* e = make("bitwise");
+  nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+  nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+  nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+  nftnl_rule_add_expr(rule, e);
+}
+
 void lookup(nftnl_rule* rule, const std::string& set, bool invert) {
   auto* e = make("lookup");
   nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);

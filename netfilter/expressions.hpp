@@ -16,6 +16,8 @@ void cmp_eq(nftnl_rule* rule, std::span<const std::uint8_t> data);
 void cmp_eq_u8(nftnl_rule* rule, std::uint8_t value);
 /// payload load LEN b @ BASE + OFFSET => reg 1.
 void payload_load(nftnl_rule* rule, std::uint32_t base, std::uint32_t offset, std::uint32_t len);
+/// bitwise reg 1 = (reg 1 & MASK) ^ 0: keeps the first `prefix` bits of a LEN-byte key.
+void mask_prefix(nftnl_rule* rule, std::uint32_t len, unsigned prefix);
 /// lookup reg 1 set NAME (invert: "!= @NAME").
 void lookup(nftnl_rule* rule, const std::string& set, bool invert = false);
 /// immediate reg 0 VERDICT (NF_ACCEPT, NF_DROP, NFT_RETURN, NFT_JUMP with a chain).

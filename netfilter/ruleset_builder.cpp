@@ -223,8 +223,10 @@ void ruleset_builder::add_rate_rules(nft_batch& b) const {
     expr::counter_ref(r, names::counter_register_rate);
     expr::verdict(r, NF_DROP);
   });
+  const unsigned v6_prefix = spec_.meter_v6_prefix;
   add_rule(b, t, chain, "meter v6", [&](nftnl_rule* r) {
     expr::match_saddr_v6(r);
+    if (v6_prefix < 128) expr::mask_prefix(r, 16, v6_prefix);
     expr::meter_limit_over(r, names::rate_v6, rate.per_minute, rate.burst);
     expr::counter_ref(r, names::counter_register_rate);
     expr::verdict(r, NF_DROP);

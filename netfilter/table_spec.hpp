@@ -26,6 +26,10 @@ struct table_spec {
   std::uint16_t queue_num = 0;
   queue_kind queue = queue_kind::compat;
   std::uint32_t meter_size = 65535;  // sources tracked by each REGISTER meter
+  /// IPv6 sources share one REGISTER budget per prefix of this length (as the blacklist
+  /// treats an IPv6 source as a prefix, BLACKLIST_IPV6_PREFIX), so that rotating addresses
+  /// inside one's own /64 does not multiply the allowance. 128 meters each address.
+  std::uint8_t meter_v6_prefix = 64;
 };
 
 /// Names of the objects inside the table, shared by builder, parser and tests.

@@ -171,6 +171,18 @@ TEST_CASE("REGISTER beyond the per-source rate is dropped, OPTIONS and INVITE pa
   CHECK(send_sip(f, *server, "192.0.2.7", server_v4, 5).registers == 5);
 }
 
+TEST_CASE("IPv6 addresses of one /64 share one REGISTER budget", "[netfilter][kernel]") {
+  kernel_fixture f;
+  REQUIRE_FALSE(f.setup);
+  auto server = f.server_socket();
+  const auto first = send_sip(f, *server, "2001:db8::2", server_v6, 8);
+  const auto second = send_sip(f, *server, "2001:db8::3", server_v6, 8);
+  CHECK(first.registers == 8);
+  CHECK(second.registers >= 2);
+  CHECK(second.registers <= 4);
+  CHECK(second.others == 16);
+}
+
 TEST_CASE("a trusted source is not rate-limited", "[netfilter][kernel]") {
   kernel_fixture f;
   REQUIRE_FALSE(f.setup);

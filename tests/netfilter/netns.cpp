@@ -52,6 +52,7 @@ netns_pair::netns_pair() {
       s + "addr add 2001:db8:0:1::1/64 dev tgs0 nodad",
       a + "addr add 192.0.2.2/24 dev tga0",
       a + "addr add 2001:db8::2/64 dev tga0 nodad",
+      a + "addr add 2001:db8::3/64 dev tga0 nodad",
       a + "addr add 2001:db8:0:1::2/64 dev tga0 nodad",
       s + "link set tgs0 up",
       a + "link set tga0 up",
@@ -65,7 +66,7 @@ netns_pair::netns_pair() {
   const std::string attacker_mac = "02:00:00:00:00:02";
   if (run(s + "link set tgs0 address " + server_mac) != 0) return;
   if (run(a + "link set tga0 address " + attacker_mac) != 0) return;
-  for (const char* peer : {"2001:db8::2", "2001:db8:0:1::2"}) {
+  for (const char* peer : {"2001:db8::2", "2001:db8::3", "2001:db8:0:1::2"}) {
     if (run(s + "neigh replace " + peer + " lladdr " + attacker_mac + " dev tgs0 nud permanent") != 0) return;
   }
   for (const char* peer : {"192.0.2.1", "2001:db8::1", "2001:db8:0:1::1"}) {

@@ -30,7 +30,7 @@ private:
 };
 
 /// "server" (the protected host, 192.0.2.1, 2001:db8::1, 2001:db8:0:1::1) and "attacker"
-/// (192.0.2.2-9, 2001:db8::2, 2001:db8:0:1::2) joined by a veth pair. Names carry the pid;
+/// (192.0.2.2-9, 2001:db8::2 and ::3, 2001:db8:0:1::2) joined by a veth pair. Names carry the pid;
 /// both namespaces are deleted by the destructor, whatever happened.
 class netns_pair {
 public:

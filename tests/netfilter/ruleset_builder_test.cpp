@@ -95,6 +95,14 @@ TEST_CASE("the REGISTER meter skips trusted sources and drops over the rate", "[
   CHECK(contains(rules[2], "[ dynset update reg_key 1 set register_meter_v4 expr [ limit rate 10/minute burst 10 type packets flags 0x1 ] ]\n"
                            "  [ objref type 1 name drop_register_rate"));
   CHECK(contains(rules[3], "set register_meter_v6 expr [ limit rate 10/minute burst 10"));
+  // IPv6 sources are metered per /64 by default.
+  CHECK(contains(rules[3], "[ payload load 16b @ network header + 8 => reg 1 ]\n"
+                           "  [ bitwise reg 1 = ( reg 1 & 0xffffffff 0xffffffff 0x00000000 0x00000000 ) ^ "
+                           "0x00000000 0x00000000 0x00000000 0x00000000 ]\n  [ dynset update"));
+  table_spec per_address;
+  per_address.meter_v6_prefix = 128;
+  const auto exact = rules_of(ruleset_builder{per_address}.ensure_table(1));
+  CHECK_FALSE(contains(exact[3], "bitwise"));
 }
 
 TEST_CASE("set_rate replaces the meter rules and forgets per-source state", "[netfilter][ruleset_builder]") {
