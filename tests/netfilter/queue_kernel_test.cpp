@@ -123,3 +123,31 @@ TEST_CASE("a queue number bound by another process is reported as busy", "[netfi
   CHECK(second.error.message().find("already bound") != std::string::npos);
   CHECK(second.error.object == "queue 0");
 }
+
+TEST_CASE("a full queue fails open: packets beyond its length pass unqueued", "[netfilter][kernel]") {
+  kernel_fixture f;
+  REQUIRE_FALSE(f.setup);
+  queue_config config;
+  config.max_len = 2;
+  auto q = inside(f.ns.server(), [&] { return queue_receiver::open(config); });
+  REQUIRE(q);
+  auto server = f.server_socket();
+  auto sender = f.attacker_socket("192.0.2.2");
+  for (int i = 0; i < 10; ++i) sender->send_to(addr("192.0.2.1"), 5060, "OPTIONS " + std::to_string(i));
+  sender->send_to(addr("192.0.2.1"), 5060, "marker");
+  // Nobody reads the queue: the first two wait there, the rest are accepted by the kernel.
+  auto got = server->receive_until_marker("marker", 3s);
+  REQUIRE(got.has_value());
+  CHECK(got->size() == 8);
+  auto held = q.value.receive();
+  REQUIRE(held);
+  CHECK(held.value.size() == 2);
+  for (const auto& p : held.value) q.value.verdict(p.id, verdict::accept);
+  REQUIRE_FALSE(q.value.flush());
+  // The two held packets arrive once accepted, before a marker sent after them.
+  sender->send_to(addr("192.0.2.1"), 5060, "marker2");
+  std::size_t queued = 0;
+  auto rest = inspect_until(q.value, *server, "marker2", queued);
+  REQUIRE(rest.has_value());
+  CHECK(rest->size() == 2);
+}
