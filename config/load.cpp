@@ -91,12 +91,22 @@ public:
 
   void read(const toml::table& root);
   config& result() { return config_; }
-  std::vector<std::string>& errors() { return errors_; }
+  bool failed() const { return !errors_.empty(); }
+
+  /// The errors in file order (toml++ walks tables in key order, not file order).
+  std::vector<std::string> errors() {
+    std::stable_sort(errors_.begin(), errors_.end(), [](const positioned& a, const positioned& b) {
+      return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
+    std::vector<std::string> out;
+    for (auto& e : errors_) out.push_back(std::move(e.text));
+    return out;
+  }
 
   void fail(const toml::source_region& at, const std::string& message) {
     std::ostringstream line;
     line << source_ << ':' << at.begin.line << ':' << at.begin.column << ": " << message;
-    errors_.push_back(line.str());
+    errors_.push_back({at.begin.line, at.begin.column, line.str()});
   }
 
 private:
@@ -241,9 +251,15 @@ private:
   void read_routing_gateway(const toml::table& table, const std::string& path);
   void check_names();
 
+  struct positioned {
+    toml::source_index line;
+    toml::source_index column;
+    std::string text;
+  };
+
   std::string source_;
   config config_;
-  std::vector<std::string> errors_;
+  std::vector<positioned> errors_;
 };
 
 void reader::read(const toml::table& root) {
@@ -395,6 +411,8 @@ void reader::read_agent(const toml::table& table) {
 }
 
 void reader::read_parameters(const toml::table& table) {
+  // Names match in any case, so TOML's own duplicate-key check cannot see "X" and "x".
+  std::map<policy::parameter, const toml::key*> seen;
   for (auto&& [key, node] : table) {
     const std::string name = "parameters." + std::string(key.str());
     auto id = policy::find_parameter(key.str());
@@ -404,6 +422,13 @@ void reader::read_parameters(const toml::table& table) {
     }
     const auto& info = policy::info(*id);
     const std::string canonical = "parameters." + std::string(info.name);
+    if (auto [it, fresh] = seen.emplace(*id, &key); !fresh) {
+      const auto* first = it->second;
+      const auto* second = &key;
+      if (second->source().begin.line < first->source().begin.line) std::swap(first, second);
+      fail(second->source(), canonical + " is set twice (also at line " + std::to_string(first->source().begin.line) + ")");
+      continue;
+    }
     std::int64_t value = 0;
     if (node.is_integer()) {
       value = *node.value<std::int64_t>();
@@ -699,7 +724,7 @@ load_result parse(std::string_view text, std::string_view source_name) {
   } catch (const toml::parse_error& e) {
     r.fail(e.source(), std::string(e.description()));
   }
-  if (!r.errors().empty()) return std::move(r.errors());
+  if (r.failed()) return r.errors();
   auto loaded = std::make_shared<config>(std::move(r.result()));
   loaded->source = std::string(source_name);
   return std::shared_ptr<const config>(std::move(loaded));
