@@ -15,9 +15,8 @@ std::string_view to_string(gateway_auth auth) {
 }
 
 const std::vector<std::string>& default_scanner_user_agents() {
-  static const std::vector<std::string> agents{"friendly-scanner", "sipvicious",      "sipcli", "sundayddr",
-                                               "iWar",             "sip-scan",        "VaxSIPUserAgent",
-                                               "pplsip",           "SIVuS",           "smap"};
+  static const std::vector<std::string> agents{"friendly-scanner", "sipvicious",      "sipcli", "sundayddr", "iWar",
+                                               "sip-scan",         "VaxSIPUserAgent", "pplsip", "SIVuS",     "smap"};
   return agents;
 }
 

@@ -42,8 +42,8 @@ struct agent_section {
 struct endpoint {
   std::string name;
   std::string password;
-  std::string ha1_md5;     // 32 lower-case hex digits, or empty
-  std::string ha1_sha256;  // 64 lower-case hex digits, or empty
+  std::string ha1_md5;                 // 32 lower-case hex digits, or empty
+  std::string ha1_sha256;              // 64 lower-case hex digits, or empty
   std::vector<base::ip_prefix> allow;  // empty: from anywhere
   unsigned max_bindings = 5;
   unsigned line = 0;  // where it is defined, for messages
@@ -57,11 +57,11 @@ std::string_view to_string(gateway_auth auth);
 struct mapping_gateway {
   std::string name;
   gateway_auth auth = gateway_auth::ip;
-  std::vector<base::ip_prefix> networks;   // auth = ip
-  std::vector<socket_address> addresses;   // auth = ip+port
-  std::string username;                    // auth = password
-  std::string password;                    // auth = password
-  int billing_mode = 1;                    // product.md section 4: -1 none, 0 endpoint, 1 gateway
+  std::vector<base::ip_prefix> networks;  // auth = ip
+  std::vector<socket_address> addresses;  // auth = ip+port
+  std::string username;                   // auth = password
+  std::string password;                   // auth = password
+  int billing_mode = 1;                   // product.md section 4: -1 none, 0 endpoint, 1 gateway
   unsigned line = 0;
 };
 

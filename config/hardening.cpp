@@ -82,7 +82,8 @@ std::vector<finding> hardening_findings(const config& c) {
         "set BLACKLIST_SCANNER_UA = 1 in [parameters]");
   }
   if (p.get(parameter::REGISTER_RATE_LIMIT) == 0) {
-    add("rate_limit_off", severity::medium, "REGISTER requests are not rate-limited in the kernel (REGISTER_RATE_LIMIT = 0)",
+    add("rate_limit_off", severity::medium,
+        "REGISTER requests are not rate-limited in the kernel (REGISTER_RATE_LIMIT = 0)",
         "set REGISTER_RATE_LIMIT = 10 in [parameters]");
   }
   if (!p.enabled(parameter::SERVER_BILLING_RECORD_ILLEGAL_CALL)) {
@@ -95,7 +96,8 @@ std::vector<finding> hardening_findings(const config& c) {
         "the NFQUEUE inspector is off (INSPECT_ENABLE = 0): malformed SIP and scanners reach the switch",
         "set INSPECT_ENABLE = 1 in [parameters]");
   } else if (c.scanner_user_agents.empty()) {
-    add("scanner_list_empty", severity::low, "[inspector] user_agents is empty: no scanner is recognised by its User-Agent",
+    add("scanner_list_empty", severity::low,
+        "[inspector] user_agents is empty: no scanner is recognised by its User-Agent",
         "remove user_agents from [inspector] to use the built-in list");
   }
   if (c.whitelist.empty()) {
@@ -111,8 +113,10 @@ std::vector<finding> hardening_findings(const config& c) {
   }
   for (const auto& g : c.mapping_gateways) {
     if (g.auth == gateway_auth::password && weak_password(g.username, g.password)) {
-      add("weak_password", severity::high, "mapping gateway " + g.name + ": " + password_problem(g.username, g.password),
-          "give mapping gateway " + g.name + " a password of at least 12 characters mixing letters, digits and symbols");
+      add("weak_password", severity::high,
+          "mapping gateway " + g.name + ": " + password_problem(g.username, g.password),
+          "give mapping gateway " + g.name +
+              " a password of at least 12 characters mixing letters, digits and symbols");
     }
     for (const auto& network : g.networks) {
       const unsigned wide = network.family() == base::ip_family::v4 ? 16 : 32;

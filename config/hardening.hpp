@@ -14,10 +14,10 @@ enum class severity : std::uint8_t { low, medium, high };
 std::string_view to_string(severity s);
 
 struct finding {
-  std::string id;        // stable, for scripts: "suspend_disabled", "weak_password", ...
+  std::string id;  // stable, for scripts: "suspend_disabled", "weak_password", ...
   tollgate::config::severity severity;
-  std::string message;   // what is wrong, naming the parameter, endpoint or gateway
-  std::string fix;       // what to change, as the operator would type it
+  std::string message;  // what is wrong, naming the parameter, endpoint or gateway
+  std::string fix;      // what to change, as the operator would type it
 
   friend bool operator==(const finding&, const finding&) = default;
 };

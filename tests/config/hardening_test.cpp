@@ -1,9 +1,8 @@
 #include "config/hardening.hpp"
 
 #include <algorithm>
-#include <functional>
-
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "config/load.hpp"
 
@@ -16,7 +15,9 @@ namespace {
 /// A config with every checklist item satisfied, to break one at a time.
 config::config hardened() {
   auto c = built_in_defaults();
-  auto set = [&](parameter p, std::int64_t v) { REQUIRE_FALSE(c.parameters.set(p, v, policy::parameter_origin::config)); };
+  auto set = [&](parameter p, std::int64_t v) {
+    REQUIRE_FALSE(c.parameters.set(p, v, policy::parameter_origin::config));
+  };
   set(parameter::SS_ENDPOINTREGISTERSUSPEND, 1);
   set(parameter::SS_ENDPOINTREGISTERRETRY, 5);
   set(parameter::SS_ENDPOINTREGISTERSUSPENDTIME, 600);
@@ -40,7 +41,8 @@ TEST_CASE("a hardened config has no findings", "[config][hardening]") { CHECK(ha
 
 TEST_CASE("the built-in defaults (VOS3000's) fail the checklist on suspend, its time and the whitelist",
           "[config][hardening]") {
-  CHECK(ids(built_in_defaults()) == std::vector<std::string>{"suspend_disabled", "suspend_time_short", "whitelist_empty"});
+  CHECK(ids(built_in_defaults()) ==
+        std::vector<std::string>{"suspend_disabled", "suspend_time_short", "whitelist_empty"});
 }
 
 TEST_CASE("each checklist item is found, with its severity, message and fix", "[config][hardening]") {
@@ -72,7 +74,8 @@ TEST_CASE("each checklist item is found, with its severity, message and fix", "[
         "sources with a scanner User-Agent are not blocked at once (BLACKLIST_SCANNER_UA = 0)",
         "set BLACKLIST_SCANNER_UA = 1 in [parameters]"}},
       {set(parameter::REGISTER_RATE_LIMIT, 0),
-       {"rate_limit_off", severity::medium, "REGISTER requests are not rate-limited in the kernel (REGISTER_RATE_LIMIT = 0)",
+       {"rate_limit_off", severity::medium,
+        "REGISTER requests are not rate-limited in the kernel (REGISTER_RATE_LIMIT = 0)",
         "set REGISTER_RATE_LIMIT = 10 in [parameters]"}},
       {set(parameter::SERVER_BILLING_RECORD_ILLEGAL_CALL, 0),
        {"illegal_call_recording_off", severity::medium,
@@ -83,7 +86,8 @@ TEST_CASE("each checklist item is found, with its severity, message and fix", "[
         "the NFQUEUE inspector is off (INSPECT_ENABLE = 0): malformed SIP and scanners reach the switch",
         "set INSPECT_ENABLE = 1 in [parameters]"}},
       {[](config::config& c) { c.scanner_user_agents.clear(); },
-       {"scanner_list_empty", severity::low, "[inspector] user_agents is empty: no scanner is recognised by its User-Agent",
+       {"scanner_list_empty", severity::low,
+        "[inspector] user_agents is empty: no scanner is recognised by its User-Agent",
         "remove user_agents from [inspector] to use the built-in list"}},
       {[](config::config& c) { c.whitelist.clear(); },
        {"whitelist_empty", severity::medium,

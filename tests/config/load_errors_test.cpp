@@ -1,7 +1,7 @@
 // Table-driven: each bad key or value, and the exact message an operator reads.
-#include "config/load.hpp"
-
 #include <catch2/catch.hpp>
+
+#include "config/load.hpp"
 
 using namespace tollgate::config;
 
@@ -15,7 +15,8 @@ struct bad_case {
 const bad_case cases[] = {
     // Syntax, as toml++ reports it.
     {"[switch\n", "tollgate.toml:1:8: Error while parsing table header: expected ']', saw '\\n'"},
-    {"[agent]\nqueue = 1\nqueue = 2\n", "tollgate.toml:3:9: Error while parsing key-value pair: cannot redefine existing integer 'queue'"},
+    {"[agent]\nqueue = 1\nqueue = 2\n",
+     "tollgate.toml:3:9: Error while parsing key-value pair: cannot redefine existing integer 'queue'"},
     // Unknown sections and keys, with what is allowed.
     {"[swtich]\nrealm = \"x\"\n",
      "tollgate.toml:1:2: unknown section [swtich] (allowed: switch, agent, parameters, whitelist, inspector, endpoint, "
@@ -38,37 +39,46 @@ const bad_case cases[] = {
      "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, digest_algorithms)"},
     // Section shapes.
     {"switch = 5\n", "tollgate.toml:1:1: switch must be a table ([switch]), got integer"},
-    {"[endpoint]\nname = \"1001\"\n", "tollgate.toml:1:2: endpoint must be an array of tables ([[endpoint]]), got table"},
+    {"[endpoint]\nname = \"1001\"\n",
+     "tollgate.toml:1:2: endpoint must be an array of tables ([[endpoint]]), got table"},
     // [switch]
-    {"[switch]\nlisten = \"udp:0.0.0.0:5060\"\n", "tollgate.toml:2:1: switch.listen must be an array of strings (got string)"},
+    {"[switch]\nlisten = \"udp:0.0.0.0:5060\"\n",
+     "tollgate.toml:2:1: switch.listen must be an array of strings (got string)"},
     {"[switch]\nlisten = []\n", "tollgate.toml:2:1: switch.listen must list at least one address"},
-    {"[switch]\nlisten = [\"udp:0.0.0.0:5060\", 5060]\n", "tollgate.toml:2:31: switch.listen[1] must be a string (got integer)"},
+    {"[switch]\nlisten = [\"udp:0.0.0.0:5060\", 5060]\n",
+     "tollgate.toml:2:31: switch.listen[1] must be a string (got integer)"},
     {"[switch]\nlisten = [\"udp:0.0.0.0\"]\n",
      "tollgate.toml:2:11: switch.listen[0] \"udp:0.0.0.0\" is not a listen address (udp: or tcp:, address, port, e.g. "
      "\"udp:0.0.0.0:5060\" or \"tcp:[::]:5060\")"},
     {"[switch]\nlisten = [\"tls:[::]:5061\"]\n",
-     "tollgate.toml:2:11: switch.listen[0] \"tls:[::]:5061\" is not a listen address (udp: or tcp:, address, port, e.g. "
+     "tollgate.toml:2:11: switch.listen[0] \"tls:[::]:5061\" is not a listen address (udp: or tcp:, address, port, "
+     "e.g. "
      "\"udp:0.0.0.0:5060\" or \"tcp:[::]:5060\")"},
     {"[switch]\nlisten = [\"udp:[::]:5060\", \"udp:[::]:5060\"]\n",
      "tollgate.toml:2:28: switch.listen[1] \"udp:[::]:5060\" is listed twice"},
     {"[switch]\nrealm = 5\n", "tollgate.toml:2:1: switch.realm must be a string (got integer)"},
     {"[switch]\nrealm = \"\"\n", "tollgate.toml:2:1: switch.realm must not be empty"},
     {"[switch]\nrealm = \"my realm\"\n",
-     "tollgate.toml:2:1: switch.realm \"my realm\" must be printable, without spaces, quotes, '@', ':', ';', '<' or '>'"},
-    {"[switch]\nnonce_lifetime = 5\n", "tollgate.toml:2:1: switch.nonce_lifetime must be between 10 and 3600 seconds (got 5)"},
+     "tollgate.toml:2:1: switch.realm \"my realm\" must be printable, without spaces, quotes, '@', ':', ';', '<' or "
+     "'>'"},
+    {"[switch]\nnonce_lifetime = 5\n",
+     "tollgate.toml:2:1: switch.nonce_lifetime must be between 10 and 3600 seconds (got 5)"},
     {"[switch]\nnonce_lifetime = \"1 minute\"\n",
-     "tollgate.toml:2:1: switch.nonce_lifetime \"1 minute\" is not a duration (seconds, or a number with s, m, h, d or w)"},
+     "tollgate.toml:2:1: switch.nonce_lifetime \"1 minute\" is not a duration (seconds, or a number with s, m, h, d or "
+     "w)"},
     {"[switch]\nnonce_lifetime = 1.5\n",
      "tollgate.toml:2:1: switch.nonce_lifetime must be a number of seconds or a duration string (got float)"},
     {"[switch]\ndigest_algorithms = [\"SHA-512\"]\n",
      "tollgate.toml:2:22: switch.digest_algorithms[0] \"SHA-512\" must be one of MD5, SHA-256"},
     {"[switch]\ndigest_algorithms = [\"MD5\", \"md5\"]\n",
      "tollgate.toml:2:29: switch.digest_algorithms[1] \"md5\" is listed twice"},
-    {"[switch]\ndigest_algorithms = []\n", "tollgate.toml:2:1: switch.digest_algorithms must list MD5, SHA-256 or both"},
+    {"[switch]\ndigest_algorithms = []\n",
+     "tollgate.toml:2:1: switch.digest_algorithms must list MD5, SHA-256 or both"},
     // [agent]
     {"[agent]\nsocket = \"\"\n", "tollgate.toml:2:1: agent.socket must not be empty"},
     {"[agent]\nstate_dir = 1\n", "tollgate.toml:2:1: agent.state_dir must be a string (got integer)"},
-    {"[agent]\ntable = \"toll gate\"\n", "tollgate.toml:2:1: agent.table \"toll gate\" must be 1 to 32 letters, digits or '_'"},
+    {"[agent]\ntable = \"toll gate\"\n",
+     "tollgate.toml:2:1: agent.table \"toll gate\" must be 1 to 32 letters, digits or '_'"},
     {"[agent]\nqueue = 65536\n", "tollgate.toml:2:1: agent.queue must be between 0 and 65535 (got 65536)"},
     {"[agent]\nqueue = \"0\"\n", "tollgate.toml:2:1: agent.queue must be an integer (got string)"},
     {"[agent]\nsip_ports = []\n", "tollgate.toml:2:1: agent.sip_ports must be a non-empty array of ports"},
@@ -88,7 +98,8 @@ const bad_case cases[] = {
      "tollgate.toml:2:1: parameters.BLACKLIST_IPV6_PREFIX must be between 48 and 128 (got 32)"},
     {"[parameters]\nSS_ENDPOINTREGISTERSUSPEND = \"on\"\n",
      "tollgate.toml:2:1: parameters.SS_ENDPOINTREGISTERSUSPEND must be an integer (got string)"},
-    {"[parameters]\nBLACKLIST_WINDOW = true\n", "tollgate.toml:2:1: parameters.BLACKLIST_WINDOW must be an integer (got boolean)"},
+    {"[parameters]\nBLACKLIST_WINDOW = true\n",
+     "tollgate.toml:2:1: parameters.BLACKLIST_WINDOW must be an integer (got boolean)"},
     {"[parameters]\nBLACKLIST_WINDOW = 60\nblacklist_window = 90\n",
      "tollgate.toml:3:1: parameters.BLACKLIST_WINDOW is set twice (also at line 2)"},
     {"[parameters]\nBLACKLIST_WINDOWS = 60\n",
@@ -133,7 +144,8 @@ const bad_case cases[] = {
     {"[[mapping_gateway]]\nname = \"a\"\nauth = \"ip\"\naddresses = []\n",
      "tollgate.toml:4:1: mapping_gateway[0].addresses must list at least one CIDR"},
     {"[[mapping_gateway]]\nname = \"a\"\nauth = \"ip\"\naddresses = [\"198.51.100.7:5060\"]\n",
-     "tollgate.toml:4:14: mapping_gateway[0].addresses[0] \"198.51.100.7:5060\" is not a CIDR (address/length, host bits "
+     "tollgate.toml:4:14: mapping_gateway[0].addresses[0] \"198.51.100.7:5060\" is not a CIDR (address/length, host "
+     "bits "
      "clear, e.g. \"192.0.2.0/24\")"},
     {"[[mapping_gateway]]\nname = \"a\"\naddresses = [\"198.51.100.7\"]\nauth = \"ip+port\"\n",
      "tollgate.toml:3:14: mapping_gateway[0].addresses[0] \"198.51.100.7\" is not an address:port (e.g. "
@@ -153,7 +165,8 @@ const bad_case cases[] = {
      "username = \"1001\"\npassword = \"y\"\n",
      "tollgate.toml:4:1: mapping_gateway[0].username \"1001\" is already used by the endpoint at line 1"},
     // [[routing_gateway]]
-    {"[[routing_gateway]]\nname = \"c\"\nprefixes = [\"00\"]\n", "tollgate.toml:1:1: routing_gateway[0].host is required"},
+    {"[[routing_gateway]]\nname = \"c\"\nprefixes = [\"00\"]\n",
+     "tollgate.toml:1:1: routing_gateway[0].host is required"},
     {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\n",
      "tollgate.toml:1:1: routing_gateway[0].prefixes is required (\"\" matches every number)"},
     {"[[routing_gateway]]\nname = \"c\"\nhost = \"bad host\"\nprefixes = [\"00\"]\n",

@@ -1,9 +1,8 @@
 #include "config/load.hpp"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-
-#include <catch2/catch.hpp>
 
 #include "config/hardening.hpp"
 
