@@ -443,6 +443,23 @@ command_outcome core::set_parameter(const std::string& name, std::int64_t value,
   return {true, "", std::nullopt};
 }
 
+void core::reconfigure(std::vector<base::ip_prefix> config_whitelist, std::vector<base::ip_prefix> gateways,
+                       const policy::parameter_set& config_parameters) {
+  options_.config_whitelist = std::move(config_whitelist);
+  options_.gateways = std::move(gateways);
+  refresh_protections();
+  auto& params = engine_.parameters();
+  for (const auto& entry : policy::parameter_table()) {
+    if (params.origin(entry.id) == policy::parameter_origin::runtime) continue;
+    (void)params.set(entry.id, config_parameters.get(entry.id), config_parameters.origin(entry.id));
+  }
+  if (auto f = restore_kernel()) {
+    kernel_lost_ = true;
+    spdlog::error("kernel: cannot apply the reloaded config: {}", f->message);
+  }
+  commit({}, {audit_change(clock_.now(), "config", "reload", "tollgate.toml", "reload")}, {});
+}
+
 void core::audit_refusal(const std::string& who, const std::string& what) {
   commit({}, {audit_change(clock_.now(), who, "refused", what, "not allowed")}, {});
 }

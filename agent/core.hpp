@@ -84,6 +84,10 @@ public:
   command_outcome whitelist_del(const base::ip_prefix& cidr, const std::string& actor);
   command_outcome clear_suspension(const std::string& endpoint, const std::string& actor);
   command_outcome set_parameter(const std::string& name, std::int64_t value, const std::string& actor);
+  /// A reloaded config: its whitelist, gateways and parameters. Parameters set at run
+  /// time keep their runtime values; the kernel follows the rest.
+  void reconfigure(std::vector<base::ip_prefix> config_whitelist, std::vector<base::ip_prefix> gateways,
+                   const policy::parameter_set& config_parameters);
   /// Audits a refused connection or command.
   void audit_refusal(const std::string& who, const std::string& what);
 
