@@ -46,9 +46,10 @@ bool is_loopback(const base::ip_address& a) {
 
 }  // namespace
 
-std::vector<finding> hardening_findings(const config& c) {
+std::vector<finding> hardening_findings(const config& c) { return hardening_findings(c, c.parameters); }
+
+std::vector<finding> hardening_findings(const config& c, const policy::parameter_set& p) {
   using policy::parameter;
-  const auto& p = c.parameters;
   std::vector<finding> out;
   auto add = [&](std::string id, severity s, std::string message, std::string fix) {
     out.push_back({std::move(id), s, std::move(message), std::move(fix)});

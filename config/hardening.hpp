@@ -28,6 +28,9 @@ struct finding {
 /// `whitelist_empty`: which addresses are the administrators') are findings like the
 /// others; site_dependent() names them.
 std::vector<finding> hardening_findings(const config& c);
+/// The same checklist with `parameters` in place of the file's: `tollgatectl check` on a
+/// running system, whose parameters may have been changed at run time.
+std::vector<finding> hardening_findings(const config& c, const policy::parameter_set& parameters);
 
 /// True for findings a shipped config cannot settle, since they need the site's data.
 bool site_dependent(std::string_view finding_id);

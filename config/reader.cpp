@@ -1,4 +1,4 @@
-// The config reader: shared helpers, the walk over the top-level sections, and the checks
+// The config reader: shared routines, the walk over the top-level sections, and the checks
 // across sections.
 #include "config/reader.hpp"
 

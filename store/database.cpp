@@ -142,6 +142,13 @@ result<database> database::open(const std::string& path, const open_options& opt
     fail.message = path + ": " + fail.message;
     return fail;
   }
+  if (!options.read_only) {
+    // Keep the -wal and -shm files when the last writer closes: a reader without write
+    // access to the state directory (tollgatectl as a tollgate-admin user) can open a
+    // WAL database read-only only if they exist.
+    int persist = 1;
+    sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  }
   return db;
 }
 

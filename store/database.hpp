@@ -147,7 +147,7 @@ public:
   const std::string& path() const { return state_->path; }
   sqlite3* handle() const { return state_->db.get(); }
 
-  /// Test hook, style.md's "fault injection by countdown": after `steps` more statement
+  /// Test hook for fault injection by countdown: after `steps` more statement
   /// steps (every sqlite3_step of this connection, BEGIN and COMMIT included) the next
   /// one fails with SQLITE_IOERR without running. Negative disarms it.
   void inject_fault_after(std::int64_t steps) { state_->fault_countdown = steps; }

@@ -177,3 +177,13 @@ ha1_md5 = "0123456789abcdef0123456789abcdef"
   CHECK(findings[0].message == "endpoint 1001: the password equals the name");
   CHECK(findings[1].id == "rate_limit_off");
 }
+
+TEST_CASE("a running system is checked with its run-time parameters", "[config][hardening]") {
+  const auto c = hardened();
+  auto running = c.parameters;
+  REQUIRE_FALSE(running.set(parameter::BLACKLIST_ENABLE, 0, policy::parameter_origin::runtime));
+  const auto findings = hardening_findings(c, running);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].id == "blacklist_disabled");
+  CHECK(hardening_findings(c).empty());
+}

@@ -1,5 +1,7 @@
 #include "store/database.hpp"
 
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 
 #include "tests/support/temp_dir.hpp"
@@ -199,4 +201,17 @@ TEST_CASE("a second writer waits busy_timeout for the lock, then gets errc::busy
   REQUIRE(held->commit());
   auto now_free = transaction::begin(second);
   CHECK(now_free);
+}
+
+TEST_CASE("the WAL files outlive the writer, so read-only readers can open the file later", "[store][database]") {
+  test::temp_dir dir;
+  const auto path = dir.file("w.db");
+  {
+    auto writer = open_table(path);
+    REQUIRE(writer.exec("INSERT INTO t (k) VALUES ('a')"));
+  }
+  CHECK(std::filesystem::exists(path + "-wal"));
+  CHECK(std::filesystem::exists(path + "-shm"));
+  auto reader = open_table(path, open_options{.read_only = true});
+  CHECK(count(reader) == 1);
 }
