@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "config/load.hpp"
 #include "ctl/simulate.hpp"
 
 namespace {
@@ -12,9 +13,17 @@ constexpr int exit_done = 0;
 constexpr int exit_failed = 1;
 constexpr int exit_usage = 2;
 
-int run_simulate(const std::string& events_path, const std::vector<std::string>& assignments,
-                 const std::optional<double>& until) {
+int run_simulate(const std::string& events_path, const std::string& config_path,
+                 const std::vector<std::string>& assignments, const std::optional<double>& until) {
   tollgate::ctl::simulate_options options;
+  if (!config_path.empty()) {
+    const auto loaded = tollgate::config::load_file(config_path);
+    if (!loaded) {
+      std::cerr << loaded.message() << '\n';
+      return exit_failed;
+    }
+    options = tollgate::ctl::options_from_config(*loaded.value());
+  }
   for (const auto& assignment : assignments) {
     if (auto error = tollgate::ctl::apply_assignment(options.parameters, assignment)) {
       std::cerr << "tollgatectl simulate: " << *error << '\n';
@@ -49,10 +58,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string events_path;
+  std::string config_path;
   std::vector<std::string> assignments;
   std::optional<double> until;
   auto* simulate = app.add_subcommand("simulate", "replay recorded reports through the policy on a manual clock");
   simulate->add_option("events", events_path, "JSON-lines file of reports (- for standard input)")->required();
+  simulate->add_option("--config", config_path, "take parameters, whitelist, gateways and scanner list from this config file");
   simulate->add_option("--set", assignments, "override a parameter: NAME=VALUE (repeatable)");
   simulate->add_option("--until", until, "run the clock on to this Unix time after the last event");
 
@@ -62,6 +73,6 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? exit_done : exit_usage;
   }
-  if (simulate->parsed()) return run_simulate(events_path, assignments, until);
+  if (simulate->parsed()) return run_simulate(events_path, config_path, assignments, until);
   return exit_usage;
 }
