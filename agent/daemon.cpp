@@ -193,7 +193,9 @@ int daemon::run() {
   std::function<void(const boost::system::error_code&)> periodic = [this, &periodic](const boost::system::error_code& ec) {
     if (ec) return;
     if (auto failure = core_->reconcile()) spdlog::error("kernel: periodic check failed: {}", failure->message);
-    reconcile_timer_.expires_after(reconcile_period);
+    // Listing a set costs the kernel more the larger it is: check big tables less often.
+    const auto blocks = static_cast<long>(engine_->blocks().active().size());
+    reconcile_timer_.expires_after(reconcile_period * std::max(1L, blocks / 20000));
     reconcile_timer_.async_wait(periodic);
   };
   reconcile_timer_.async_wait(periodic);
