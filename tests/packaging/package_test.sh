@@ -142,9 +142,16 @@ for need in 'libc.so.6()(64bit)' 'libstdc++.so.6()(64bit)' '/bin/sh'; do
 done
 rpmq --changelog | grep -q -- "- ${version}-" && pass "rpm %changelog names ${version}" ||
   fail "rpm %changelog has no entry for ${version}"
-for script in preinstall postinstall preuninstall postuninstall; do
-  rpmq --scripts | grep -q "^${script} scriptlet" || fail "rpm has no ${script} scriptlet"
+for tag in PREIN POSTIN PREUN POSTUN; do
+  rpmq --qf "%{$tag}" >"$work/rpm.$tag"
+  if [[ ! -s $work/rpm.$tag || $(cat "$work/rpm.$tag") == "(none)" ]]; then
+    fail "rpm has no $tag scriptlet"
+  elif ! sh -n "$work/rpm.$tag"; then
+    fail "rpm $tag scriptlet is not valid sh"
+  fi
 done
+grep -q '^u *tollgate ' "$work/rpm.PREIN" && pass "rpm scriptlets parse; %pre carries the sysusers entries" ||
+  fail "rpm %pre does not create the users from sysusers.d/tollgate.conf"
 
 # --- Install the deb on this machine. ---
 echo "== install"
