@@ -25,6 +25,9 @@ struct server_options {
   role_names roles;
   std::string socket_group = "tollgate";  // the socket file's group, when the group exists
   mode_t socket_mode = 0660;
+  /// Also let the admin group (roles.admin_group) connect, through a POSIX ACL entry, so
+  /// that its members need not be in socket_group too.
+  bool admin_group_acl = true;
   /// Bytes a peer may have waiting to be written; past this it is a slow reader and is
   /// disconnected, so that nobody can make the agent wait or grow without bound.
   std::size_t max_queued_bytes = 4 * 1024 * 1024;
@@ -40,6 +43,9 @@ struct server_stats {
   std::uint64_t slow_readers_disconnected = 0;
   std::uint64_t partial_lines_dropped = 0;  // a peer left in the middle of a line
   std::uint64_t accept_errors = 0;
+  /// Why the admin group's ACL entry could not be set (empty when it was, or not wanted):
+  /// its members then need to be in socket_group. The core logs it once at start.
+  std::string admin_acl_problem;
   std::array<std::uint64_t, wire::line_error_count> bad_lines{};  // by wire::line_error
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agent/control_handler.hpp"
+#include "agent/socket_acl.hpp"
 #include "agent/socket_error.hpp"
 #include "agent/socket_session.hpp"
 #include "wire/report_codec.hpp"
@@ -95,6 +96,16 @@ std::error_code socket_server::set_owner_and_mode() {
     if (chown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0) return last_error();
   }
   if (chmod(path.c_str(), hub_->options.socket_mode) != 0) return last_error();
+  if (hub_->options.admin_group_acl) {
+    if (const auto admins = group_id(hub_->options.roles.admin_group)) {
+      if (const auto ec = grant_group_access(path, hub_->options.socket_mode, *admins)) {
+        hub_->stats.admin_acl_problem = "cannot give group " + hub_->options.roles.admin_group + " access to " +
+                                        path.string() + ": " + ec.message();
+      }
+    } else {
+      hub_->stats.admin_acl_problem = "group " + hub_->options.roles.admin_group + " does not exist";
+    }
+  }
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0) return last_error();
   device_ = st.st_dev;

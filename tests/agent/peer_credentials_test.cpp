@@ -28,13 +28,18 @@ std::string unique_name(const char* role) { return "tg-sock-" + std::to_string(g
 class peer_process {
 public:
   peer_process(const throwaway_user& user, const std::filesystem::path& path, std::string to_send, int lines) {
+    // The child takes the user's groups, as a login would: file access depends on them.
+    std::vector<gid_t> groups(64);
+    int count = static_cast<int>(groups.size());
+    REQUIRE(getgrouplist(user.name.c_str(), user.gid, groups.data(), &count) >= 0);
+    groups.resize(static_cast<std::size_t>(count));
     int fds[2];
     REQUIRE(pipe(fds) == 0);
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
       close(fds[0]);
-      _exit(run_child(user, path, to_send, lines, fds[1]));
+      _exit(run_child(user, groups, path, to_send, lines, fds[1]));
     }
     close(fds[1]);
     out_ = fds[0];
@@ -53,9 +58,9 @@ public:
   int status = -1;
 
 private:
-  static int run_child(const throwaway_user& user, const std::filesystem::path& path, const std::string& to_send,
-                       int lines, int out) {
-    if (setgroups(0, nullptr) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0) return 10;
+  static int run_child(const throwaway_user& user, const std::vector<gid_t>& groups, const std::filesystem::path& path,
+                       const std::string& to_send, int lines, int out) {
+    if (setgroups(groups.size(), groups.data()) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0) return 10;
     const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -141,15 +146,36 @@ TEST_CASE("a peer with no role gets one error line, is closed, and is reported",
   CHECK(server.stats().refused == 1);
 }
 
-TEST_CASE("a member of tollgate-admin is admitted as admin and named as the actor", "[agent][peer_credentials]") {
+TEST_CASE("a member of tollgate-admin reaches a 0660 socket through its ACL and is admitted as admin",
+          "[agent][peer_credentials]") {
   ensured_group admins("tollgate-admin");
   throwaway_user admin(unique_name("adm"), {"tollgate-admin"});
   throwaway_user switch_user(unique_name("sw"), {});
-  running_server server(open_socket_options(switch_user));
+  server_options options;
+  options.roles.switch_user = switch_user.name;
+  options.socket_group = "nogroup";  // not one of the admin's groups: only the ACL lets it in
+  running_server server(options);
+  const auto problem = server.stats().admin_acl_problem;
+  INFO(problem);
+  REQUIRE(problem.empty());
   peer_process child(admin, server.path(), R"({"id":5,"command":"blacklist_flush"})" "\n", 1);
   const std::string got = child.finish();
   CHECK(WEXITSTATUS(child.status) == 0);
   CHECK(got == R"({"id":5,"ok":true,"result":{"command":"blacklist_flush","actor":")" + admin.name + "\"}}\n");
+}
+
+TEST_CASE("without the ACL a 0660 socket keeps out an admin outside the socket's group", "[agent][peer_credentials]") {
+  ensured_group admins("tollgate-admin");
+  throwaway_user admin(unique_name("adm"), {"tollgate-admin"});
+  server_options options;
+  options.socket_group = "nogroup";
+  options.admin_group_acl = false;
+  running_server server(options);
+  peer_process child(admin, server.path(), R"({"id":5,"command":"status"})" "\n", 1);
+  child.finish();
+  REQUIRE(WIFEXITED(child.status));
+  CHECK(WEXITSTATUS(child.status) == 11);  // connect(2) refused: EACCES
+  CHECK(server.stats().accepted == 0);
 }
 
 TEST_CASE("the switch gets active suspensions first, then suspend and unsuspend decisions only",
