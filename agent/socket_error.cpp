@@ -13,6 +13,7 @@ public:
     switch (static_cast<socket_errc>(value)) {
       case socket_errc::in_use: return "another process is serving this socket";
       case socket_errc::not_a_socket: return "the path exists and is not a socket";
+      case socket_errc::stopped: return "the socket server was stopped and does not start again";
     }
     return "unknown agent socket error";
   }

@@ -8,6 +8,7 @@ namespace tollgate::agent {
 enum class socket_errc {
   in_use = 1,     // another process answers on the socket path
   not_a_socket,   // the path exists and is something else: left alone
+  stopped,        // start() after stop(): a server runs once
 };
 
 const std::error_category& socket_category();

@@ -66,6 +66,7 @@ socket_server::~socket_server() { stop(); }
 
 std::error_code socket_server::start() {
   if (started_) return {};
+  if (hub_->handler == nullptr) return socket_errc::stopped;
   const auto& path = hub_->options.path;
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
@@ -131,19 +132,22 @@ void socket_server::stop() {
   if (lstat(path.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_) unlink(path.c_str());
 }
 
+// Completions may run after the server is gone (stop() cancels, the destructor follows):
+// they look at the shared hub first, which says whether the server is still there.
 void socket_server::do_accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec, stream::socket socket) {
+  acceptor_.async_accept([this, hub = hub_](const boost::system::error_code& ec, stream::socket socket) {
+    if (hub->handler == nullptr) return;
     on_accept(ec, std::move(socket));
   });
 }
 
 void socket_server::on_accept(const boost::system::error_code& ec, stream::socket socket) {
-  if (ec == asio::error::operation_aborted || !started_) return;
+  if (ec == asio::error::operation_aborted) return;
   if (ec) {
     ++hub_->stats.accept_errors;
     retry_timer_.expires_after(accept_retry_delay);
-    retry_timer_.async_wait([this](const boost::system::error_code& wait_ec) {
-      if (!wait_ec && started_) do_accept();
+    retry_timer_.async_wait([this, hub = hub_](const boost::system::error_code& wait_ec) {
+      if (!wait_ec && hub->handler != nullptr) do_accept();
     });
     return;
   }

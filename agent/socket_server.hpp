@@ -36,8 +36,9 @@ public:
   /// answers on), binds, sets the mode and the group (when the group exists) and starts
   /// accepting. Errors: socket_errc::in_use, socket_errc::not_a_socket, or the system's.
   std::error_code start();
+  bool started() const { return started_; }
   /// Stops accepting, closes every connection (queued lines are dropped) and unlinks the
-  /// socket file if it is still ours. Idempotent.
+  /// socket file if it is still ours. Idempotent; a stopped server does not start again.
   void stop();
 
   /// Sends a suspend or unsuspend decision to every connected switch; other decisions are

@@ -263,6 +263,7 @@ TEST_CASE("the socket file: mode, group, stale files, a live agent, unlinked at 
     }
     server.stop();
     CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(path)));
+    CHECK(server.start() == std::error_code(socket_errc::stopped));
   }
   SECTION("a stale socket file is replaced") {
     std::filesystem::create_directories(path.parent_path());
@@ -307,7 +308,7 @@ TEST_CASE("stopping the server closes every connection and removes the socket", 
 }
 
 TEST_CASE("socket errors have messages", "[agent][socket_server]") {
-  for (auto e : {socket_errc::in_use, socket_errc::not_a_socket}) {
+  for (auto e : {socket_errc::in_use, socket_errc::not_a_socket, socket_errc::stopped}) {
     CHECK(std::error_code(e).message() != "unknown agent socket error");
     CHECK(std::string(std::error_code(e).category().name()) == "tollgate.agent.socket");
   }
