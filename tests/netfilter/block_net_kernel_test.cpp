@@ -159,3 +159,17 @@ TEST_CASE("an older table without block_net_v4 is adopted and gains it", "[netfi
   CHECK(exchange(f, *server, "203.0.113.5", server_net, "net added").empty());
   CHECK(exchange(f, *server, "192.0.2.4", server_v4, "clean").size() == 3);
 }
+
+TEST_CASE("a network overlapping a blocked network is refused, the kernel keeps what it had", "[netfilter][kernel]") {
+  kernel_fixture f;
+  REQUIRE_FALSE(f.setup);
+  REQUIRE_FALSE(f.fw.add_blocks({{prefix("198.51.100.0/24"), std::nullopt}}));
+  const auto err = f.fw.add_blocks({{prefix("198.51.0.0/16"), std::nullopt}});
+  INFO(err.message());
+  CHECK(err.code == errc::object_exists);
+  CHECK(err.object == "add to set block_net_v4 (198.51.0.0/16)");
+  auto listed = f.fw.list_blocks();
+  REQUIRE(listed);
+  REQUIRE(listed.value.size() == 1);
+  CHECK(listed.value[0].prefix == prefix("198.51.100.0/24"));
+}
