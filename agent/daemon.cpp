@@ -82,13 +82,41 @@ daemon::daemon(daemon_options options)
   core_opts.config_whitelist = config_->whitelist;
   core_opts.gateways = config_->gateway_networks();
   core_ = std::make_unique<agent::core>(*engine_, *kernel_, *journal_, clock_, core_opts);
-  core_->on_audit = [](const store::audit_entry& entry) { spdlog::get("audit")->info(audit_line(entry)); };
+  control_hooks hooks;
+  hooks.kernel_status = [this] { return kernel_status(); };
+  hooks.reload = [this] {
+    try {
+      reload();
+      return std::string();
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+  };
+  hooks.report_arrived = [this] { schedule_flush(); };
+  service_ = std::make_unique<control_service>(*core_, *journal_, clock_, std::move(hooks));
+  server_options server_opts;
+  server_opts.path = socket_path_;
+  server_ = std::make_unique<socket_server>(io_, server_opts, *service_, clock_);
+  service_->attach(*server_);
+  core_->on_audit = [this](const store::audit_entry& entry) {
+    const std::string line = audit_line(entry);
+    spdlog::get("audit")->info(line);
+    server_->publish_audit(line);
+  };
+  core_->on_switch_decision = [this](const policy::decision& d) { server_->push_decision(d); };
 
   const auto started = std::chrono::steady_clock::now();
   if (auto failure = core_->start()) throw std::runtime_error("kernel: " + failure->message);
   spdlog::info("agent: restored {} block(s) and {} suspension(s) from {} in {} ms", engine_->blocks().active().size(),
                engine_->suspensions().suspensions().size(), db_path,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+
+  if (const auto ec = server_->start()) {
+    throw std::runtime_error("agent socket " + socket_path_ + ": " + ec.message());
+  }
+  if (!server_->stats().admin_acl_problem.empty()) {
+    spdlog::warn("agent socket: members of tollgate-admin need group tollgate too: {}", server_->stats().admin_acl_problem);
+  }
 
   auto monitor = netfilter::table_monitor::open(config_->agent.table);
   if (!monitor) throw std::runtime_error("netlink monitor: " + monitor.error.message());
@@ -162,24 +190,39 @@ void daemon::wait_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     if (signal != SIGHUP) return stop();
-    reload();
+    try {
+      reload();
+    } catch (const std::exception& e) {
+      spdlog::error("agent: reload refused, keeping the running configuration: {}", e.what());
+    }
     wait_signal();
   });
 }
 
 void daemon::reload() {
-  try {
-    auto fresh = load_config(options_.config_path);
-    core_->reconfigure(fresh->whitelist, fresh->gateway_networks(), fresh->parameters);
-    config_ = std::move(fresh);
-    spdlog::info("agent: configuration reloaded");
-  } catch (const std::exception& e) {
-    spdlog::error("agent: reload refused, keeping the running configuration: {}", e.what());
+  auto fresh = load_config(options_.config_path);  // throws with every problem in the file
+  core_->reconfigure(fresh->whitelist, fresh->gateway_networks(), fresh->parameters);
+  config_ = std::move(fresh);
+  spdlog::info("agent: configuration reloaded");
+}
+
+wire::json daemon::kernel_status() {
+  wire::json j;
+  j["table"] = "inet " + config_->agent.table;
+  j["queue_mode"] = firewall_.spec().queue == netfilter::queue_kind::native ? "native" : "compat";
+  wire::json counters = wire::json::object();
+  if (auto listed = firewall_.counters()) {
+    for (const auto& c : listed.value) counters[c.name] = {{"packets", c.packets}, {"bytes", c.bytes}};
+  } else {
+    j["error"] = listed.error.message();
   }
+  j["counters"] = counters;
+  return j;
 }
 
 void daemon::stop() {
   sd_notify(0, "STOPPING=1");
+  server_->stop();
   core_->flush();
   core_->tick();
   io_.stop();

@@ -9,8 +9,10 @@
 
 #include <boost/asio.hpp>
 
+#include "agent/control_service.hpp"
 #include "agent/core.hpp"
 #include "agent/netfilter_kernel.hpp"
+#include "agent/socket_server.hpp"
 #include "config/config.hpp"
 #include "netfilter/firewall.hpp"
 #include "netfilter/table_monitor.hpp"
@@ -50,6 +52,7 @@ private:
   void wait_signal();
   void reload();
   void stop();
+  wire::json kernel_status();
 
   daemon_options options_;
   boost::asio::io_context io_;
@@ -63,6 +66,8 @@ private:
   netfilter::firewall firewall_;
   std::unique_ptr<netfilter_kernel> kernel_;
   std::unique_ptr<agent::core> core_;
+  std::unique_ptr<control_service> service_;
+  std::unique_ptr<socket_server> server_;
   netfilter::table_monitor monitor_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitor_fd_;
   boost::asio::steady_timer tick_timer_;

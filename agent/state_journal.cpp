@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 namespace tollgate::agent {
 
 store::result<void> state_journal::apply(const policy::decision& d) {
@@ -21,7 +23,9 @@ store::result<void> state_journal::apply(const policy::decision& d) {
     row.reason = std::string(policy::to_string(b->reason));
     row.created = d.time;
     row.actor = b->actor;
-    row.evidence = "{\"repeat\":" + std::to_string(b->repeat) + "}";
+    nlohmann::json evidence{{"repeat", b->repeat}};
+    if (!b->note.empty()) evidence["note"] = b->note;
+    row.evidence = evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (auto r = blocks_.upsert(row); !r) return r;
     const auto duration = b->until ? std::chrono::duration_cast<std::chrono::seconds>(*b->until - d.time)
                                    : std::chrono::seconds{0};
