@@ -27,15 +27,9 @@ bool list_contains(std::string_view list, std::string_view wanted) {
 }  // namespace
 
 std::variant<digest_challenge, digest_parse_error> parse_digest_challenge(std::string_view value) {
-  const std::string_view scheme = auth_scheme(value);
-  if (!scheme.empty() && !iequals(scheme, "Digest")) {
-    return error_at(digest_errc::not_digest, static_cast<std::size_t>(scheme.data() - value.data()), {});
-  }
-  auto parsed = parse_auth_params(value);
+  auto parsed = parse_digest_params(value);
   if (auto* error = std::get_if<digest_parse_error>(&parsed)) return std::move(*error);
   const auth_params& params = std::get<auth_params>(parsed);
-  const std::size_t scheme_at = static_cast<std::size_t>(params.scheme.data() - value.data());
-  if (!iequals(params.scheme, "Digest")) return error_at(digest_errc::not_digest, scheme_at, {});
 
   digest_challenge c;
   const auth_param* realm = params.find("realm");

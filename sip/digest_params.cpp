@@ -163,4 +163,19 @@ void append_quoted(std::string& out, std::string_view text) {
   out += '"';
 }
 
+std::variant<auth_params, digest_parse_error> parse_digest_params(std::string_view value) {
+  const auto not_digest = [&](std::string_view scheme) {
+    return digest_parse_error{make_error_code(digest_errc::not_digest), static_cast<std::size_t>(scheme.data() - value.data()),
+                              {}};
+  };
+  // A scheme such as Basic carries token68, which the auth-param grammar would misreport.
+  const std::string_view scheme = auth_scheme(value);
+  if (!scheme.empty() && !iequals(scheme, "Digest")) return not_digest(scheme);
+  auto parsed = parse_auth_params(value);
+  if (auto* params = std::get_if<auth_params>(&parsed); params != nullptr && !iequals(params->scheme, "Digest")) {
+    return not_digest(params->scheme);
+  }
+  return parsed;
+}
+
 }  // namespace tollgate::sip

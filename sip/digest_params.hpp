@@ -43,6 +43,10 @@ struct auth_params {
 /// Returns the params or an error naming what was wrong and where.
 std::variant<auth_params, digest_parse_error> parse_auth_params(std::string_view value);
 
+/// As parse_auth_params, for a value whose scheme must be Digest (challenges and
+/// credentials): any other scheme is digest_errc::not_digest at the scheme's offset.
+std::variant<auth_params, digest_parse_error> parse_digest_params(std::string_view value);
+
 /// The leading token of a header value (its auth-scheme), without parsing the rest: a
 /// scheme such as Basic carries token68, not auth-params.
 std::string_view auth_scheme(std::string_view value);
