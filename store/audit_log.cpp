@@ -6,8 +6,8 @@
 namespace tollgate::store {
 
 result<std::int64_t> audit_log::append(const audit_entry& entry) {
-  auto st = db_.prepare(
-      "INSERT INTO audit (time_ms, actor, action, subject, reason, evidence) VALUES (?, ?, ?, ?, ?, ?)");
+  auto st =
+      db_.prepare("INSERT INTO audit (time_ms, actor, action, subject, reason, evidence) VALUES (?, ?, ?, ?, ?, ?)");
   if (!st) return st.error();
   (*st)->bind_all(entry.time, entry.actor, entry.action, entry.subject, entry.reason, entry.evidence);
   if (auto done = (*st)->run(); !done) return done.error();
@@ -15,15 +15,17 @@ result<std::int64_t> audit_log::append(const audit_entry& entry) {
 }
 
 result<std::vector<audit_entry>> audit_log::since(base::timestamp since, std::size_t limit) {
-  return select("SELECT id, time_ms, actor, action, subject, reason, evidence FROM audit "
-                "WHERE time_ms >= ? ORDER BY id LIMIT ?",
-                since.time_since_epoch().count(), limit);
+  return select(
+      "SELECT id, time_ms, actor, action, subject, reason, evidence FROM audit "
+      "WHERE time_ms >= ? ORDER BY id LIMIT ?",
+      since.time_since_epoch().count(), limit);
 }
 
 result<std::vector<audit_entry>> audit_log::after(std::int64_t id, std::size_t limit) {
-  return select("SELECT id, time_ms, actor, action, subject, reason, evidence FROM audit "
-                "WHERE id > ? ORDER BY id LIMIT ?",
-                id, limit);
+  return select(
+      "SELECT id, time_ms, actor, action, subject, reason, evidence FROM audit "
+      "WHERE id > ? ORDER BY id LIMIT ?",
+      id, limit);
 }
 
 result<std::vector<audit_entry>> audit_log::select(std::string_view sql, std::int64_t key, std::size_t limit) {

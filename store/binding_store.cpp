@@ -42,10 +42,13 @@ result<std::vector<binding_row>> binding_store::load_all() {
     const auto& s = **st;
     const auto ip_text = s.get_text(2);
     auto ip = base::ip_address::parse(ip_text);
-    if (!ip) return make_error(errc::corrupt, "registrations: stored address \"" + std::string(ip_text) + "\" is not an IP address");
+    if (!ip)
+      return make_error(errc::corrupt,
+                        "registrations: stored address \"" + std::string(ip_text) + "\" is not an IP address");
     rows.push_back({std::string(s.get_text(0)), std::string(s.get_text(1)), *ip,
                     static_cast<std::uint16_t>(s.get_int64(3)), std::string(s.get_text(4)), s.get_time(5),
-                    std::string(s.get_text(6)), std::string(s.get_text(7)), static_cast<std::uint32_t>(s.get_int64(8))});
+                    std::string(s.get_text(6)), std::string(s.get_text(7)),
+                    static_cast<std::uint32_t>(s.get_int64(8))});
   }
   return rows;
 }

@@ -10,12 +10,8 @@ result<block_row> read_row(const statement& st) {
   const auto text = st.get_text(0);
   auto prefix = base::ip_prefix::parse(text);
   if (!prefix) return make_error(errc::corrupt, "blocks: stored prefix \"" + std::string(text) + "\" is not a CIDR");
-  return block_row{*prefix,
-                   st.get_optional_time(1),
-                   std::string(st.get_text(2)),
-                   st.get_time(3),
-                   std::string(st.get_text(4)),
-                   std::string(st.get_text(5))};
+  return block_row{*prefix,        st.get_optional_time(1),     std::string(st.get_text(2)),
+                   st.get_time(3), std::string(st.get_text(4)), std::string(st.get_text(5))};
 }
 
 }  // namespace

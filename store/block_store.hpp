@@ -18,8 +18,8 @@ struct block_row {
   std::optional<base::timestamp> until;  // nullopt: permanent
   std::string reason;
   base::timestamp created;
-  std::string actor;             // "policy" or the admin's user name
-  std::string evidence = "{}";   // a JSON object
+  std::string actor;            // "policy" or the admin's user name
+  std::string evidence = "{}";  // a JSON object
 
   friend bool operator==(const block_row&, const block_row&) = default;
 };

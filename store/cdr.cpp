@@ -71,8 +71,8 @@ result<std::vector<cdr_record>> cdr_query::find(const cdr_filter& filter) {
   if (filter.since) (*st)->bind(++index, *filter.since);
   if (filter.until) (*st)->bind(++index, *filter.until);
   if (filter.src_ip) (*st)->bind(++index, *filter.src_ip);
-  (*st)->bind(++index, static_cast<std::int64_t>(
-                           std::min<std::size_t>(filter.limit, std::numeric_limits<std::int64_t>::max())));
+  (*st)->bind(++index,
+              static_cast<std::int64_t>(std::min<std::size_t>(filter.limit, std::numeric_limits<std::int64_t>::max())));
 
   std::vector<cdr_record> rows;
   for (;;) {

@@ -64,8 +64,8 @@ statement& statement::bind(int index, std::nullptr_t) {
 result<bool> statement::step() {
   if (fault_fires(connection_)) {
     sqlite3_reset(stmt_.get());
-    return failure{make_error_code(errc::io_error), std::string("injected fault (in: ") + sqlite3_sql(stmt_.get()) + ")",
-                 SQLITE_IOERR};
+    return failure{make_error_code(errc::io_error),
+                   std::string("injected fault (in: ") + sqlite3_sql(stmt_.get()) + ")", SQLITE_IOERR};
   }
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
@@ -152,7 +152,8 @@ result<void> database::exec(std::string_view sql) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
     const int rc = sqlite3_prepare_v2(handle(), cursor, static_cast<int>(end - cursor), &raw, &tail);
-    if (rc != SQLITE_OK) return make_sqlite_error(handle(), rc, std::string_view(cursor, static_cast<std::size_t>(end - cursor)));
+    if (rc != SQLITE_OK)
+      return make_sqlite_error(handle(), rc, std::string_view(cursor, static_cast<std::size_t>(end - cursor)));
     cursor = tail;
     if (!raw) continue;  // whitespace or a comment
     statement one(state_.get(), sqlite3_stmt_ptr(raw));

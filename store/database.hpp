@@ -54,7 +54,9 @@ public:
   statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   statement& bind(int index, std::nullptr_t);
   statement& bind(int index, std::nullopt_t) { return bind(index, nullptr); }
-  statement& bind(int index, base::timestamp t) { return bind(index, static_cast<std::int64_t>(t.time_since_epoch().count())); }
+  statement& bind(int index, base::timestamp t) {
+    return bind(index, static_cast<std::int64_t>(t.time_since_epoch().count()));
+  }
   template <class T>
   statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind(index, nullptr);

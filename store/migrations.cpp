@@ -8,10 +8,10 @@ namespace tollgate::store {
 namespace {
 
 failure too_new(const database& db, const schema& s, std::int64_t found) {
-  return make_error(errc::schema_too_new, db.path() + ": " + std::string(s.name) + " schema version " +
-                                              std::to_string(found) + " is newer than this program knows (" +
-                                              std::to_string(s.latest()) +
-                                              "); it was written by a newer Tollgate, run that version or restore a backup");
+  return make_error(errc::schema_too_new,
+                    db.path() + ": " + std::string(s.name) + " schema version " + std::to_string(found) +
+                        " is newer than this program knows (" + std::to_string(s.latest()) +
+                        "); it was written by a newer Tollgate, run that version or restore a backup");
 }
 
 }  // namespace

@@ -88,12 +88,12 @@ void block_load_all(benchmark::State& state) {
     auto tx = must(transaction::begin(db));
     for (std::int64_t i = 0; i < rows; ++i) {
       const bool v6 = i % 4 == 0;
-      const auto address = v6 ? base::ip_address::v6({0x20, 0x01, 0x0d, 0xb8, static_cast<std::uint8_t>(i >> 24),
-                                                      static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
-                                                      static_cast<std::uint8_t>(i)})
-                              : base::ip_address::v4({static_cast<std::uint8_t>(10 + (i >> 24)),
-                                                      static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
-                                                      static_cast<std::uint8_t>(i)});
+      const auto address =
+          v6 ? base::ip_address::v6({0x20, 0x01, 0x0d, 0xb8, static_cast<std::uint8_t>(i >> 24),
+                                     static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
+                                     static_cast<std::uint8_t>(i)})
+             : base::ip_address::v4({static_cast<std::uint8_t>(10 + (i >> 24)), static_cast<std::uint8_t>(i >> 16),
+                                     static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)});
       must(blocks.upsert({base::ip_prefix::of(address, v6 ? 64 : 32),
                           i % 10 == 0 ? std::nullopt : std::optional(at(1764158400000 + i)), "register_failures",
                           at(1764150000000), "policy", R"({"failures":10})"}));

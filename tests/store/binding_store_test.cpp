@@ -12,8 +12,15 @@ namespace {
 base::timestamp at(std::int64_t seconds) { return base::timestamp{base::millis{seconds * 1000}}; }
 
 binding_row binding(const std::string& endpoint, const std::string& contact, std::int64_t expires) {
-  return {endpoint, contact, *base::ip_address::parse("2001:db8::20"), 5062, "udp", at(expires),
-          "Yealink SIP-T46S", "reg-" + endpoint, 7};
+  return {endpoint,
+          contact,
+          *base::ip_address::parse("2001:db8::20"),
+          5062,
+          "udp",
+          at(expires),
+          "Yealink SIP-T46S",
+          "reg-" + endpoint,
+          7};
 }
 
 }  // namespace

@@ -27,7 +27,11 @@ database agent_db() {
 TEST_CASE("blocks are upserted, found, listed and erased", "[store][block_store]") {
   auto db = agent_db();
   block_store blocks(db);
-  const block_row timed{cidr("203.0.113.9/32"), at(2000), "illegal_calls", at(1000), "policy",
+  const block_row timed{cidr("203.0.113.9/32"),
+                        at(2000),
+                        "illegal_calls",
+                        at(1000),
+                        "policy",
                         R"({"calls":3,"user_agent":"friendly-scanner"})"};
   const block_row permanent{cidr("2001:db8:1::/64"), std::nullopt, "manual", at(1000), "alice", "{}"};
   REQUIRE(blocks.upsert(timed));

@@ -185,3 +185,18 @@ TEST_CASE("an injected fault fails exactly the Nth step and then disarms", "[sto
   CHECK(db.exec("INSERT INTO t (k) VALUES ('4')"));
   CHECK(count(db) == 3);
 }
+
+TEST_CASE("a second writer waits busy_timeout for the lock, then gets errc::busy", "[store][database]") {
+  test::temp_dir dir;
+  auto first = open_table(dir.file("b.db"));
+  auto second = open_table(dir.file("b.db"), open_options{.busy_timeout = std::chrono::milliseconds{20}});
+  auto held = transaction::begin(first);
+  REQUIRE(held);
+  auto refused = transaction::begin(second);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == errc::busy);
+  CHECK(refused.error().message == "database is locked (in: BEGIN IMMEDIATE)");
+  REQUIRE(held->commit());
+  auto now_free = transaction::begin(second);
+  CHECK(now_free);
+}

@@ -2,10 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 using namespace tollgate::store;
 

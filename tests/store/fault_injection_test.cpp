@@ -1,17 +1,16 @@
 // Countdown fault injection and a killed writer: a failed transaction loses nothing that
 // was acknowledged and leaves nothing half-applied.
-#include "store/database.hpp"
-
-#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 
 #include "store/agent_schema.hpp"
 #include "store/audit_log.hpp"
 #include "store/block_store.hpp"
 #include "store/cdr.hpp"
+#include "store/database.hpp"
 #include "store/switch_schema.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -56,7 +55,8 @@ result<void> store_block(database& db, const block_row& row) {
   block_store blocks(db);
   if (auto done = blocks.upsert(row); !done) return done;
   if (auto done = blocks.record_history({row.prefix, row.created, 3600s}); !done) return done;
-  if (auto done = audit_log(db).append({0, row.created, row.actor, "block", row.prefix.to_string(), row.reason, row.evidence});
+  if (auto done =
+          audit_log(db).append({0, row.created, row.actor, "block", row.prefix.to_string(), row.reason, row.evidence});
       !done) {
     return done.error();
   }
@@ -102,8 +102,8 @@ TEST_CASE("a block decision failing at any step leaves block, history and audit 
   test::temp_dir dir;
   auto db = open_agent_db(dir.file("agent.db"));
   REQUIRE(db);
-  const block_row first{*base::ip_prefix::parse("203.0.113.9/32"), at(4600), "illegal_calls", at(1000), "policy",
-                        R"({"calls":3})"};
+  const block_row first{
+      *base::ip_prefix::parse("203.0.113.9/32"), at(4600), "illegal_calls", at(1000), "policy", R"({"calls":3})"};
   REQUIRE(store_block(*db, first));
 
   block_row second = first;
@@ -141,8 +141,7 @@ TEST_CASE("a block decision failing at any step leaves block, history and audit 
   CHECK(failures == 5);  // BEGIN, three INSERTs, COMMIT
 }
 
-TEST_CASE("a writer killed mid-stream loses no acknowledged CDR batch and leaves no partial one",
-          "[store][fault]") {
+TEST_CASE("a writer killed mid-stream loses no acknowledged CDR batch and leaves no partial one", "[store][fault]") {
   test::temp_dir dir;
   const auto path = dir.file("switch.db");
   {

@@ -1,7 +1,6 @@
 #include "store/migrations.hpp"
 
 #include <array>
-
 #include <catch2/catch.hpp>
 
 #include "store/agent_schema.hpp"
@@ -71,8 +70,9 @@ TEST_CASE("a database newer than the program is refused and left alone", "[store
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == errc::schema_too_new);
   CHECK(refused.error().message ==
-        path + ": agent.db schema version 99 is newer than this program knows (1); it was written by a newer "
-               "Tollgate, run that version or restore a backup");
+        path +
+            ": agent.db schema version 99 is newer than this program knows (1); it was written by a newer "
+            "Tollgate, run that version or restore a backup");
   auto db = database::open(path);
   REQUIRE(db);
   CHECK(version(*db) == 99);

@@ -1,0 +1,111 @@
+// The configuration: product.md section 8's file as an immutable value, with the built-in
+// defaults used when there is no file.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/ip_address.hpp"
+#include "config/address.hpp"
+#include "policy/parameters.hpp"
+
+namespace tollgate::config {
+
+/// [switch]
+struct switch_section {
+  std::vector<listen_address> listen;
+  std::string realm = "tollgate";
+  std::chrono::seconds nonce_lifetime{60};
+  /// "MD5" and/or "SHA-256", in the order challenges offer them.
+  std::vector<std::string> digest_algorithms{"MD5", "SHA-256"};
+};
+
+/// [agent]
+struct agent_section {
+  std::string socket;
+  std::string state_dir;
+  std::string table = "tollgate";  // nftables table name, family inet
+  std::uint16_t queue = 0;         // NFQUEUE number
+  std::vector<std::uint16_t> sip_ports{5060};
+  std::optional<socket_address> metrics;  // Prometheus listener; off when absent
+  std::chrono::seconds audit_retention{std::chrono::days{90}};
+};
+
+/// [[endpoint]]: a SIP account that registers and calls. Exactly one way to check its
+/// digest: a password, or HA1 values (MD5(name:realm:password), hex) for one or both
+/// algorithms, which then hold only for the configured realm.
+struct endpoint {
+  std::string name;
+  std::string password;
+  std::string ha1_md5;                 // 32 lower-case hex digits, or empty
+  std::string ha1_sha256;              // 64 lower-case hex digits, or empty
+  std::vector<base::ip_prefix> allow;  // empty: from anywhere
+  unsigned max_bindings = 5;
+  unsigned line = 0;  // where it is defined, for messages
+};
+
+enum class gateway_auth : std::uint8_t { ip, ip_port, password };
+/// "ip", "ip+port", "password".
+std::string_view to_string(gateway_auth auth);
+
+/// [[mapping_gateway]]: a customer trunk whose INVITEs are authorized by source.
+struct mapping_gateway {
+  std::string name;
+  gateway_auth auth = gateway_auth::ip;
+  std::vector<base::ip_prefix> networks;  // auth = ip
+  std::vector<socket_address> addresses;  // auth = ip+port
+  std::string username;                   // auth = password
+  std::string password;                   // auth = password
+  int billing_mode = 1;                   // product.md section 4: -1 none, 0 endpoint, 1 gateway
+  unsigned line = 0;
+};
+
+/// [[routing_gateway]]: a carrier calls are sent to by longest prefix.
+struct routing_gateway {
+  std::string name;
+  std::string host;  // IP address or DNS name
+  std::uint16_t port = 5060;
+  tollgate::config::transport transport = tollgate::config::transport::udp;
+  std::vector<std::string> prefixes;  // "" matches every number
+  unsigned strip = 0;                 // digits removed from the front before `add`
+  std::string add;
+  std::string auth_username;  // both or neither: answers the carrier's 401/407
+  std::string auth_password;
+  unsigned line = 0;
+};
+
+/// The scanner User-Agents of product.md section 3, used when [inspector] does not list any.
+const std::vector<std::string>& default_scanner_user_agents();
+
+/// Everything the file says, validated. Built once and shared read-only
+/// (std::shared_ptr<const config>); a reload builds a new one.
+struct config {
+  /// The file it came from, or empty for built-in defaults.
+  std::string source;
+  switch_section sip;  // [switch]
+  agent_section agent;
+  /// Every parameter: origin `config` for those set in [parameters], `default` otherwise.
+  policy::parameter_set parameters;
+  std::vector<base::ip_prefix> whitelist;
+  std::vector<std::string> scanner_user_agents;
+  std::vector<endpoint> endpoints;
+  std::vector<mapping_gateway> mapping_gateways;
+  std::vector<routing_gateway> routing_gateways;
+
+  const endpoint* find_endpoint(std::string_view name) const;
+  const mapping_gateway* find_mapping_gateway(std::string_view name) const;
+  const routing_gateway* find_routing_gateway(std::string_view name) const;
+};
+
+/// The built-in defaults, for running with no file at all (product.md section 1): the
+/// switch on udp and tcp 127.0.0.1:5060 (loopback only, so that a first run exposes
+/// nothing), state and the agent socket in ./var (./var/agent.sock), VOS3000's default
+/// parameters, the default scanner list, no endpoints, no gateways, empty whitelist.
+config built_in_defaults();
+
+}  // namespace tollgate::config

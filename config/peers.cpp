@@ -1,0 +1,244 @@
+// Loading the config file: the peers ([[endpoint]], [[mapping_gateway]], [[routing_gateway]]).
+#include "config/reader.hpp"
+
+namespace tollgate::config::detail {
+
+using namespace std::string_literals;
+
+void reader::read_endpoint(const toml::table& table, const std::string& path) {
+  endpoint e;
+  e.line = table.source().begin.line;
+  const toml::key* password_key = nullptr;
+  const toml::key* ha1_key = nullptr;
+  walk(table, path,
+       {{"name",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_user_name(*v))
+             return fail(key.source(), name + " " + in_quotes(*v) +
+                                           " is not a SIP user name (1 to 64 printable characters, no spaces, quotes, "
+                                           "'@', ':', ';', '<' or '>')");
+           e.name = *v;
+         }},
+        {"password",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = nonempty_string(key, node, name)) {
+             e.password = *v;
+             password_key = &key;
+           }
+         }},
+        {"ha1_md5",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_hex(*v, 32))
+             return fail(key.source(), name + " must be 32 hexadecimal digits, MD5(name:realm:password)");
+           e.ha1_md5 = lower(*v);
+           ha1_key = &key;
+         }},
+        {"ha1_sha256",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_hex(*v, 64))
+             return fail(key.source(), name + " must be 64 hexadecimal digits, SHA-256(name:realm:password)");
+           e.ha1_sha256 = lower(*v);
+           ha1_key = &key;
+         }},
+        {"allow",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = cidr_array(key, node, name)) e.allow = std::move(*v);
+         }},
+        {"max_bindings", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 1, 100)) e.max_bindings = static_cast<unsigned>(*v);
+         }}});
+  if (!table.contains("name")) fail(table.source(), path + ".name is required");
+  if (password_key && ha1_key) {
+    fail(ha1_key->source(), path + ": give password or ha1_md5/ha1_sha256, not both");
+  } else if (!table.contains("password") && !table.contains("ha1_md5") && !table.contains("ha1_sha256")) {
+    fail(table.source(), path + " needs password, ha1_md5 or ha1_sha256");
+  }
+  config_.endpoints.push_back(std::move(e));
+}
+
+void reader::read_mapping_gateway(const toml::table& table, const std::string& path) {
+  mapping_gateway g;
+  g.line = table.source().begin.line;
+  std::optional<gateway_auth> auth;
+  const toml::node* addresses = nullptr;
+  const toml::key* addresses_key = nullptr;
+  walk(table, path,
+       {{"name",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_user_name(*v))
+             return fail(key.source(),
+                         name + " " + in_quotes(*v) +
+                             " must be 1 to 64 printable characters, no spaces, quotes, '@', ':', ';', '<' or '>'");
+           g.name = *v;
+         }},
+        {"auth",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (*v == "ip") auth = gateway_auth::ip;
+           else if (*v == "ip+port") auth = gateway_auth::ip_port;
+           else if (*v == "password") auth = gateway_auth::password;
+           else
+             return fail(key.source(),
+                         name + " must be one of \"ip\", \"ip+port\", \"password\" (got " + in_quotes(*v) + ")");
+         }},
+        {"addresses",
+         [&](const toml::key& key, const toml::node& node, const std::string&) {
+           addresses = &node;  // read once auth is known, whatever the key order
+           addresses_key = &key;
+         }},
+        {"username",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_user_name(*v))
+             return fail(key.source(), name + " " + in_quotes(*v) +
+                                           " is not a digest user name (1 to 64 printable characters, no spaces, "
+                                           "quotes, '@', ':', ';', '<' or '>')");
+           g.username = *v;
+         }},
+        {"password",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = nonempty_string(key, node, name)) g.password = *v;
+         }},
+        {"billing_mode", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (!node.is_integer())
+             return fail(key.source(), name + " must be an integer (got " + std::string(type_name(node)) + ")");
+           const auto v = *node.value<std::int64_t>();
+           if (v != -1 && v != 0 && v != 1)
+             return fail(key.source(), name + " must be one of -1, 0, 1 (got " + std::to_string(v) + ")");
+           g.billing_mode = static_cast<int>(v);
+         }}});
+  if (!table.contains("name")) fail(table.source(), path + ".name is required");
+  if (!table.contains("auth")) fail(table.source(), path + ".auth is required (\"ip\", \"ip+port\" or \"password\")");
+  if (auth) {
+    g.auth = *auth;
+    const std::string addresses_name = path + ".addresses";
+    if (*auth == gateway_auth::password) {
+      if (addresses) fail(addresses_key->source(), addresses_name + " is not used with auth = \"password\"");
+      if (!table.contains("username")) fail(table.source(), path + ".username is required with auth = \"password\"");
+      if (!table.contains("password")) fail(table.source(), path + ".password is required with auth = \"password\"");
+    } else {
+      for (const char* key : {"username", "password"}) {
+        if (auto found = table.find(key); found != table.end()) {
+          fail(found->first.source(), path + "." + key + " is used only with auth = \"password\"");
+        }
+      }
+      if (!addresses) {
+        fail(table.source(), addresses_name + " is required with auth = \"" + std::string(to_string(*auth)) + "\"");
+      } else if (*auth == gateway_auth::ip) {
+        if (auto v = cidr_array(*addresses_key, *addresses, addresses_name)) {
+          if (v->empty()) fail(addresses_key->source(), addresses_name + " must list at least one CIDR");
+          g.networks = std::move(*v);
+        }
+      } else if (auto items = string_array(*addresses_key, *addresses, addresses_name)) {
+        if (items->empty()) fail(addresses_key->source(), addresses_name + " must list at least one address:port");
+        for (std::size_t i = 0; i < items->size(); ++i) {
+          const auto& [text, element] = (*items)[i];
+          auto address = parse_socket_address(text);
+          const std::string at = addresses_name + "[" + std::to_string(i) + "] " + in_quotes(text);
+          if (!address) {
+            fail(element->source(),
+                 at + " is not an address:port (e.g. \"198.51.100.7:5060\" or \"[2001:db8::7]:5060\")");
+          } else if (std::find(g.addresses.begin(), g.addresses.end(), *address) != g.addresses.end()) {
+            fail(element->source(), at + " is listed twice");
+          } else {
+            g.addresses.push_back(*address);
+          }
+        }
+      }
+    }
+  }
+  config_.mapping_gateways.push_back(std::move(g));
+}
+
+void reader::read_routing_gateway(const toml::table& table, const std::string& path) {
+  routing_gateway g;
+  g.line = table.source().begin.line;
+  walk(table, path,
+       {{"name",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_user_name(*v))
+             return fail(key.source(),
+                         name + " " + in_quotes(*v) +
+                             " must be 1 to 64 printable characters, no spaces, quotes, '@', ':', ';', '<' or '>'");
+           g.name = *v;
+         }},
+        {"host",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_host_name(*v))
+             return fail(key.source(), name + " " + in_quotes(*v) + " is not an IP address or a host name");
+           g.host = *v;
+         }},
+        {"port",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 1, 65535)) g.port = static_cast<std::uint16_t>(*v);
+         }},
+        {"transport",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           auto t = parse_transport(*v);
+           if (!t) return fail(key.source(), name + " must be one of \"udp\", \"tcp\" (got " + in_quotes(*v) + ")");
+           g.transport = *t;
+         }},
+        {"prefixes",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto items = string_array(key, node, name);
+           if (!items) return;
+           if (items->empty())
+             return fail(key.source(), name + " must list at least one prefix (\"\" matches every number)");
+           for (std::size_t i = 0; i < items->size(); ++i) {
+             const auto& [text, element] = (*items)[i];
+             const std::string at = name + "[" + std::to_string(i) + "] " + in_quotes(text);
+             if (!is_number_prefix(text))
+               return fail(element->source(), at + " may hold only digits, '+', '*' and '#'");
+             if (std::find(g.prefixes.begin(), g.prefixes.end(), text) != g.prefixes.end())
+               return fail(element->source(), at + " is listed twice");
+             g.prefixes.push_back(text);
+           }
+         }},
+        {"strip",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 0, 32)) g.strip = static_cast<unsigned>(*v);
+         }},
+        {"add",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           auto v = string_value(key, node, name);
+           if (!v) return;
+           if (!is_number_prefix(*v))
+             return fail(key.source(), name + " " + in_quotes(*v) + " may hold only digits, '+', '*' and '#'");
+           g.add = *v;
+         }},
+        {"auth_username",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = nonempty_string(key, node, name)) g.auth_username = *v;
+         }},
+        {"auth_password", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = nonempty_string(key, node, name)) g.auth_password = *v;
+         }}});
+  if (!table.contains("name")) fail(table.source(), path + ".name is required");
+  if (!table.contains("host")) fail(table.source(), path + ".host is required");
+  if (!table.contains("prefixes")) fail(table.source(), path + ".prefixes is required (\"\" matches every number)");
+  if (table.contains("auth_username") != table.contains("auth_password")) {
+    fail(table.source(), path + ": auth_username and auth_password go together");
+  }
+  config_.routing_gateways.push_back(std::move(g));
+}
+
+/// Names are how CDRs (account, routing_gateway), digest usernames and the CLI refer to
+/// peers: endpoints and mapping gateways share one namespace (the CDR account), and a
+
+}  // namespace tollgate::config::detail
