@@ -28,4 +28,9 @@ std::string format_report(const policy::report& r);
 /// {"time":…,"decision":"block","address":"203.0.113.9/32","until":…,"reason":"illegal_calls"}
 std::string format_decision(const policy::decision& d);
 
+/// Parses one decision line as the agent sends it to the switch (docs/agent-protocol.md):
+/// `suspend` (time, endpoint, until) and `unsuspend` (time, endpoint; reason and actor
+/// optional). Other kinds never go to the switch and are an error naming the kind.
+std::variant<policy::decision, codec_error> parse_decision(std::string_view line);
+
 }  // namespace tollgate::wire
