@@ -63,7 +63,12 @@ std::optional<outbound> request_handler::answer_malformed(const sip::message& lo
   }
   const bool version = error.code == sip::errc::unsupported_version;
   const int status = version ? 505 : 400;
-  const std::string reason = version ? "Version Not Supported" : "Bad Request (" + error.describe() + ")";
+  std::string reason = "Version Not Supported";
+  if (!version) {
+    reason = "Bad Request (" + error.error_code().message();
+    if (error.header != sip::header_id::other) reason += " in " + std::string(sip::canonical_name(error.header));
+    reason += ")";
+  }
   std::string response = reply(loose, from, status, reason).build();
   if (response.size() > request_size) {
     ++counters_.malformed_unanswered;
