@@ -22,6 +22,9 @@ std::variant<std::unique_ptr<udp_transport>, std::error_code> udp_transport::ope
   if (!ec) socket.set_option(udp::socket::reuse_address(true), ec);
   if (!ec) socket.bind(endpoint, ec);
   if (!ec) socket.non_blocking(true, ec);
+  // Bursts of REGISTERs outrun the default receive buffer long before they outrun the core;
+  // the kernel caps this at net.core.rmem_max, which is fine.
+  if (!ec) socket.set_option(asio::socket_base::receive_buffer_size(4 << 20), ec);
   if (ec) return std::error_code(ec.value(), std::system_category());
   return std::unique_ptr<udp_transport>(new udp_transport(std::move(socket), std::move(on_datagram)));
 }
