@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--socket", socket_path, "the agent's socket");
   app.add_flag("--version", version, "print the version and exit");
   CLI11_PARSE(app, argc, argv);
+  spdlog::set_default_logger(spdlog::stderr_color_mt("tollgate-switch"));
   if (version) {
     std::cout << "tollgate-switch " << TOLLGATE_VERSION << '\n';
     return 0;

@@ -50,7 +50,8 @@ start=$(date +%s.%N)
 set +e
 timeout 600 sipp "127.0.0.1:$port" -sf "$here/../../tests/switch/sipp/register_load.xml" -inf "$work/users.csv" \
   -t "$transport" -r "$rate" -m "$calls" -l 20000 -nostdin -i 127.0.0.1 -p "$sipp_port" -timeout 120s \
-  -max_socket 100 -trace_stat -stf "$work/stat.csv" -fd 1 >"$work/sipp.out" 2>&1
+  -max_socket 100 -trace_stat -stf "$work/stat.csv" -fd 1 -trace_err -error_file "$work/errors.log" >"$work/sipp.out" 2>&1
+cp "$work/errors.log" /tmp/register_load_errors.log 2>/dev/null || true
 code=$?
 set -e
 end=$(date +%s.%N)
