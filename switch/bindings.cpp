@@ -14,6 +14,7 @@ void binding_table::restore(std::vector<store::binding_row> rows, base::timestam
       pending_.push_back({true, std::move(row)});
       continue;
     }
+    due_.emplace(row.expires_at, row.endpoint);
     auto& list = by_endpoint_[row.endpoint];
     list.push_back(std::move(row));
     ++size_;
@@ -36,6 +37,10 @@ void binding_table::put(store::binding_row row) {
   pending_.push_back({false, row});
   auto it = by_endpoint_.find(row.endpoint);
   if (it == by_endpoint_.end()) it = by_endpoint_.emplace(row.endpoint, std::vector<store::binding_row>{}).first;
+  // A later expiry than the earliest one keeps the endpoint's due entry valid.
+  const bool earlier = std::none_of(it->second.begin(), it->second.end(),
+                                    [&](const auto& r) { return r.expires_at <= row.expires_at; });
+  if (earlier) due_.emplace(row.expires_at, row.endpoint);
   for (auto& existing : it->second) {
     if (existing.contact == row.contact) {
       existing = std::move(row);
@@ -71,14 +76,24 @@ std::size_t binding_table::erase_endpoint(const std::string& endpoint) {
 
 std::size_t binding_table::expire(base::timestamp now) {
   std::size_t removed = 0;
-  for (auto it = by_endpoint_.begin(); it != by_endpoint_.end();) {
+  while (!due_.empty() && due_.top().first <= now) {
+    const std::string endpoint = due_.top().second;
+    due_.pop();
+    const auto it = by_endpoint_.find(endpoint);
+    if (it == by_endpoint_.end()) continue;  // erased since: a stale entry
     auto& list = it->second;
     const auto first_expired = std::stable_partition(list.begin(), list.end(), [now](const auto& r) { return r.expires_at > now; });
     for (auto row = first_expired; row != list.end(); ++row) pending_.push_back({true, std::move(*row)});
-    const auto n = static_cast<std::size_t>(list.end() - first_expired);
+    removed += static_cast<std::size_t>(list.end() - first_expired);
     list.erase(first_expired, list.end());
-    removed += n;
-    it = list.empty() ? by_endpoint_.erase(it) : std::next(it);
+    if (list.empty()) {
+      by_endpoint_.erase(it);
+      continue;
+    }
+    const auto earliest = std::min_element(list.begin(), list.end(), [](const auto& a, const auto& b) {
+      return a.expires_at < b.expires_at;
+    });
+    due_.emplace(earliest->expires_at, endpoint);
   }
   size_ -= removed;
   return removed;

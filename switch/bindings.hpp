@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <queue>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,9 +22,12 @@ struct binding_change {
   store::binding_row row;
 };
 
-/// Invariant: every endpoint present has at least one binding; contacts are unique per
+/// Invariants: every endpoint present has at least one binding; contacts are unique per
 /// endpoint; every mutation appends exactly one binding_change per affected row to the
-/// pending list, so switch.db follows the table once the list is written.
+/// pending list, so switch.db follows the table once the list is written; every endpoint
+/// has an entry in `due_` at or before its earliest expiry (entries may be stale: a
+/// refresh or an erase leaves the old one, which expire() skips), so expire() visits only
+/// endpoints with something due instead of every binding.
 class binding_table {
 public:
   /// Loads persisted rows (at start), skipping those already expired.
@@ -53,6 +58,8 @@ private:
   std::unordered_map<std::string, std::vector<store::binding_row>, string_hash, std::equal_to<>> by_endpoint_;
   std::size_t size_ = 0;
   std::vector<binding_change> pending_;
+  using due_entry = std::pair<base::timestamp, std::string>;
+  std::priority_queue<due_entry, std::vector<due_entry>, std::greater<>> due_;
 };
 
 /// Writes queued changes to switch.db in one transaction. On failure nothing is lost from

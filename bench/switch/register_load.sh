@@ -36,7 +36,7 @@ with open(f"{work}/users.csv", "w") as u:
         u.write(f"{name};[authentication username={name} password=s3cret-{name}-Long];\n")
 PY
 
-"$build/switch/tollgate-switch" --config "$work/tollgate.toml" --state-dir "$work/state" \
+${SWITCH_WRAPPER:-} "$build/switch/tollgate-switch" --config "$work/tollgate.toml" --state-dir "$work/state" \
   --socket "$work/agent.sock" 2>"$work/switch.log" &
 switch_pid=$!
 for _ in $(seq 1 600); do

@@ -201,3 +201,29 @@ TEST_CASE("bindings expire, and restore skips expired rows", "[switch][bindings]
   CHECK(restored.size() == 1);
   CHECK(restored.take_changes().size() == 1);  // the expired row is erased from switch.db too
 }
+
+TEST_CASE("expiry follows refreshes and shortened bindings", "[switch][bindings]") {
+  base::manual_clock clock(base::from_unix_seconds(1764158400));
+  switch_::binding_table t;
+  const auto row = [&](const std::string& endpoint, const std::string& contact, std::chrono::seconds left) {
+    return store::binding_row{endpoint, contact, *base::ip_address::parse("192.0.2.1"), 5060, "udp",
+                              clock.now() + left, "ua", "c", 1};
+  };
+  t.put(row("a", "sip:1", 60s));
+  t.put(row("b", "sip:1", 60s));
+  clock.advance(50s);
+  t.put(row("a", "sip:1", 120s));  // refreshed: due at 170 s
+  t.put(row("b", "sip:2", 5s));    // an earlier second binding: due at 55 s
+  clock.advance(6s);
+  CHECK(t.expire(clock.now()) == 1);  // b's sip:2
+  clock.advance(5s);
+  CHECK(t.expire(clock.now()) == 1);  // b's sip:1 at 60 s; a was refreshed
+  CHECK(t.find("b").empty());
+  REQUIRE(t.find("a").size() == 1);
+  clock.advance(108s);
+  CHECK(t.expire(clock.now()) == 0);
+  clock.advance(1s);
+  CHECK(t.expire(clock.now()) == 1);
+  CHECK(t.size() == 0);
+  CHECK(t.endpoints() == 0);
+}
