@@ -211,3 +211,25 @@ TEST_CASE("reports are buffered while the agent is away and replayed when it com
   REQUIRE(await([&] { return agent.count("register_failed") == 1; }, 15s));
   CHECK(agent.connections() == 1);
 }
+
+TEST_CASE("after an agent restart the switch reconnects, replays and takes the agent's suspensions", "[switch][e2e]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  switch_process sw(root, endpoints(2));
+  {
+    fake_agent first(root / "agent.sock");
+    REQUIRE(await([&] { return first.connections() == 1; }, 10s));
+    REQUIRE(sipp(sw, root, "register_refused.xml", "not-the-password").exit_code == 0);
+    REQUIRE(await([&] { return first.count("register_failed") == 1; }, 10s));
+  }
+  // The agent is gone: the switch keeps serving and keeps this report for later.
+  REQUIRE(sipp(sw, root, "register_refused.xml", "still-not-it").exit_code == 0);
+  // The restarted agent sends the suspensions it knows right after the switch connects.
+  fake_agent second(root / "agent.sock");
+  REQUIRE(await([&] { return second.connections() == 1; }, 15s));
+  second.send(R"({"time":1764158400.0,"decision":"suspend","endpoint":"1001","until":4102444800.0})");
+  REQUIRE(await([&] { return second.count("register_failed") == 1; }, 15s));
+  REQUIRE(await([&] { return sipp(sw, root, "register_suspended.xml", password).exit_code == 0; }, 10s));
+  CHECK(await([&] { return second.count("\"reason\":\"suspended\"") >= 1; }, 5s));
+  CHECK(sw.running());
+}
