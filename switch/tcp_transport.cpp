@@ -126,11 +126,11 @@ std::variant<std::unique_ptr<tcp_transport>, std::error_code> tcp_transport::ope
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return std::error_code(ec.value(), std::system_category());
-  return std::unique_ptr<tcp_transport>(new tcp_transport(io, std::move(acceptor), limits, std::move(on_message)));
+  return std::unique_ptr<tcp_transport>(new tcp_transport(std::move(acceptor), limits, std::move(on_message)));
 }
 
-tcp_transport::tcp_transport(asio::io_context& io, tcp::acceptor acceptor, tcp_limits limits, handler on_message)
-    : io_(io), acceptor_(std::move(acceptor)), limits_(limits), on_message_(std::move(on_message)) {}
+tcp_transport::tcp_transport(tcp::acceptor acceptor, tcp_limits limits, handler on_message)
+    : acceptor_(std::move(acceptor)), limits_(limits), on_message_(std::move(on_message)) {}
 
 tcp_transport::~tcp_transport() { stop(); }
 

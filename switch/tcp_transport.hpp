@@ -54,13 +54,11 @@ public:
 
 private:
   friend class tcp_connection;
-  tcp_transport(boost::asio::io_context& io, boost::asio::ip::tcp::acceptor acceptor, tcp_limits limits,
-                handler on_message);
+  tcp_transport(boost::asio::ip::tcp::acceptor acceptor, tcp_limits limits, handler on_message);
   void do_accept();
   void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
   void forget(tcp_connection* c);
 
-  boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   tcp_limits limits_;
   handler on_message_;
