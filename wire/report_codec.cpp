@@ -89,6 +89,32 @@ policy::report decode(const json& object) {
   return r;
 }
 
+policy::decision decode_decision(const json& object) {
+  if (!object.is_object()) throw field_error{"a decision must be a JSON object"};
+  policy::decision d;
+  const double seconds = number_field(require(object, "time"), "time");
+  if (!(seconds >= 0 && seconds < 1e11)) throw field_error{"field \"time\" must be Unix seconds"};
+  d.time = base::from_unix_seconds(seconds);
+  const std::string kind = string_field(object, "decision", true);
+  if (kind == "suspend") {
+    policy::suspend s;
+    s.endpoint = string_field(object, "endpoint", true);
+    const double until = number_field(require(object, "until"), "until");
+    if (!(until >= 0 && until < 1e11)) throw field_error{"field \"until\" must be Unix seconds"};
+    s.until = base::from_unix_seconds(until);
+    d.what = std::move(s);
+  } else if (kind == "unsuspend") {
+    policy::unsuspend u;
+    u.endpoint = string_field(object, "endpoint", true);
+    u.reason = string_field(object, "reason", false);
+    if (std::string actor = string_field(object, "actor", false); !actor.empty()) u.actor = std::move(actor);
+    d.what = std::move(u);
+  } else {
+    throw field_error{"unsupported decision \"" + kind + "\""};
+  }
+  return d;
+}
+
 // Times go out as JSON numbers in the shortest text that round-trips the millisecond value.
 void put_time(ordered& object, const char* name, base::timestamp t) {
   object[name] = base::to_unix_seconds(t);
@@ -113,6 +139,16 @@ std::variant<policy::report, codec_error> parse_report(std::string_view line) {
 std::variant<policy::report, codec_error> parse_report(const nlohmann::json& object) {
   try {
     return decode(object);
+  } catch (const field_error& e) {
+    return codec_error{e.message};
+  }
+}
+
+std::variant<policy::decision, codec_error> parse_decision(std::string_view line) {
+  json object = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (object.is_discarded()) return codec_error{"not JSON"};
+  try {
+    return decode_decision(object);
   } catch (const field_error& e) {
     return codec_error{e.message};
   }

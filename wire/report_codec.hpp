@@ -34,4 +34,9 @@ std::string format_decision(const policy::decision& d);
 /// The same decision as a JSON object, for embedding in a command's result.
 nlohmann::ordered_json decision_to_json(const policy::decision& d);
 
+/// Parses one decision line as the agent sends it to the switch (docs/agent-protocol.md):
+/// `suspend` (time, endpoint, until) and `unsuspend` (time, endpoint; reason and actor
+/// optional). Other kinds never go to the switch and are an error naming the kind.
+std::variant<policy::decision, codec_error> parse_decision(std::string_view line);
+
 }  // namespace tollgate::wire

@@ -108,3 +108,30 @@ TEST_CASE("decisions print in the documented format", "[wire][report_codec]") {
   CHECK(wire::format_decision({t, block{address, std::nullopt, block_reason::manual, 0, "alice", "botnet", {}}}) ==
         R"({"time":1764158400.25,"decision":"block","address":"203.0.113.9/32","until":null,"reason":"manual","actor":"alice","note":"botnet"})");
 }
+
+TEST_CASE("decision lines for the switch parse", "[wire][report_codec]") {
+  const auto s = wire::parse_decision(R"({"time":1764158400.25,"decision":"suspend","endpoint":"1001","until":1764159000.25})");
+  REQUIRE(std::holds_alternative<policy::decision>(s));
+  const auto& suspend = std::get<policy::suspend>(std::get<policy::decision>(s).what);
+  CHECK(suspend.endpoint == "1001");
+  CHECK(base::to_unix_seconds(suspend.until) == 1764159000.25);
+
+  const auto u = wire::parse_decision(R"({"time":1764159000.25,"decision":"unsuspend","endpoint":"1001","reason":"expired"})");
+  REQUIRE(std::holds_alternative<policy::decision>(u));
+  CHECK(std::get<policy::unsuspend>(std::get<policy::decision>(u).what).reason == "expired");
+
+  // Round trip through format_decision.
+  const auto again = wire::parse_decision(wire::format_decision(std::get<policy::decision>(s)));
+  REQUIRE(std::holds_alternative<policy::decision>(again));
+  CHECK(std::get<policy::suspend>(std::get<policy::decision>(again).what).until == suspend.until);
+}
+
+TEST_CASE("bad decision lines name the problem", "[wire][report_codec]") {
+  auto error = [](std::string_view line) { return std::get<wire::codec_error>(wire::parse_decision(line)).message; };
+  CHECK(error("nope") == "not JSON");
+  CHECK(error(R"({"time":1,"decision":"suspend","until":2})") == "missing field \"endpoint\"");
+  CHECK(error(R"({"time":1,"decision":"suspend","endpoint":"1001"})") == "missing field \"until\"");
+  CHECK(error(R"({"decision":"unsuspend","endpoint":"1001"})") == "missing field \"time\"");
+  CHECK(error(R"({"time":1,"decision":"block","address":"192.0.2.1/32","until":null})") ==
+        "unsupported decision \"block\"");
+}

@@ -1,0 +1,66 @@
+// tollgate-switch: parses arguments, builds the server and runs its loop.
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "base/clock.hpp"
+#include "config/hardening.hpp"
+#include "config/load.hpp"
+#include "switch/server.hpp"
+
+int main(int argc, char** argv) {
+  using namespace tollgate;
+  CLI::App app{"Tollgate SIP switch"};
+  std::string config_path;
+  std::string state_dir;
+  std::string socket_path;
+  bool version = false;
+  app.add_option("--config", config_path, "config file (default /etc/tollgate/tollgate.toml; built-in defaults when absent)");
+  app.add_option("--state-dir", state_dir, "state directory holding switch.db");
+  app.add_option("--socket", socket_path, "the agent's socket");
+  app.add_flag("--version", version, "print the version and exit");
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_default_logger(spdlog::stderr_color_mt("tollgate-switch"));
+  if (version) {
+    std::cout << "tollgate-switch " << TOLLGATE_VERSION << '\n';
+    return 0;
+  }
+
+  auto loaded = config_path.empty() ? config::load_file_or_defaults(std::string(config::default_config_path))
+                                    : config::load_file(config_path);
+  if (!loaded) {
+    std::cerr << loaded.message() << '\n';
+    return 1;
+  }
+  const auto& c = loaded.value();
+  for (const auto& f : config::hardening_findings(*c)) {
+    if (f.id == "weak_password") spdlog::warn("{} ({})", f.message, f.fix);
+  }
+
+  switch_::server_options options;
+  options.state_dir = state_dir.empty() ? c->agent.state_dir : state_dir;
+  options.agent_socket = socket_path.empty() ? c->agent.socket : socket_path;
+
+  boost::asio::io_context io(1);
+  const base::system_clock clock;
+  switch_::server server(io, c, options, clock);
+  if (const std::string error = server.open(); !error.empty()) {
+    std::cerr << "tollgate-switch: " << error << '\n';
+    return 1;
+  }
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    server.stop();
+    io.stop();
+  });
+  server.start();
+  spdlog::info("tollgate-switch {} running (config: {})", TOLLGATE_VERSION,
+               c->source.empty() ? "built-in defaults" : c->source);
+  io.run();
+  return 0;
+}

@@ -1,0 +1,141 @@
+// The switch daemon's wiring.
+#include "switch/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "sip/nonce_secret_file.hpp"
+#include "store/binding_store.hpp"
+#include "store/switch_schema.hpp"
+
+namespace tollgate::switch_ {
+namespace {
+
+constexpr std::chrono::milliseconds tick_interval{200};
+constexpr unsigned ticks_per_expiry = 5;  // bindings and caches pruned once a second
+
+sip::digest_server_config digest_config(const config::config& c) {
+  sip::digest_server_config d;
+  d.algorithms.clear();
+  for (const auto& name : c.sip.digest_algorithms) {
+    if (const auto a = sip::parse_digest_algorithm(name)) d.algorithms.push_back(*a);
+  }
+  if (d.algorithms.empty()) d.algorithms.push_back(sip::digest_algorithm::md5);
+  d.nonce_lifetime = c.sip.nonce_lifetime;
+  return d;
+}
+
+registrar_settings settings_of(const config::config& c) {
+  registrar_settings s;
+  s.mode = static_cast<sip::challenge_mode>(c.parameters.get(policy::parameter::SS_AUTHCHALLENGEMODE));
+  return s;
+}
+
+}  // namespace
+
+server::server(boost::asio::io_context& io, std::shared_ptr<const config::config> c, server_options options,
+               const base::clock& clock)
+    : io_(io),
+      config_(std::move(c)),
+      options_(std::move(options)),
+      clock_(clock),
+      directory_(config_),
+      agent_(io, options_.agent_socket, [this](const policy::decision& d) { suspensions_.apply(d); }),
+      tick_(io) {}
+
+server::~server() { stop(); }
+
+std::string server::open() {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.state_dir, ec);
+  if (ec) return "state directory " + options_.state_dir.string() + ": " + ec.message();
+  auto db = store::open_switch_db((options_.state_dir / "switch.db").string());
+  if (!db) return "switch.db: " + db.error().message;
+  db_.emplace(std::move(db.value()));
+  auto rows = store::binding_store(*db_).load_all();
+  if (!rows) return "switch.db bindings: " + rows.error().message;
+  bindings_.restore(std::move(rows.value()), clock_.now());
+  flush_bindings();
+  spdlog::info("restored {} bindings of {} endpoints from switch.db", bindings_.size(), bindings_.endpoints());
+
+  auto secret = sip::load_or_create_nonce_secret(options_.state_dir);
+  if (const auto* e = std::get_if<std::error_code>(&secret)) return "nonce secret: " + e->message();
+  digest_ = std::make_unique<sip::digest_server>(digest_config(*config_), std::get<sip::nonce_secret>(secret),
+                                                 directory_.credentials());
+  registrar_ = std::make_unique<registrar>(directory_, *digest_, suspensions_, bindings_, settings_of(*config_));
+  handler_ = std::make_unique<request_handler>(*registrar_, *digest_, policy::scanner_match(config_->scanner_user_agents));
+
+  for (const auto& listen : config_->sip.listen) {
+    if (listen.transport == config::transport::udp) {
+      auto t = udp_transport::open(io_, listen.local,
+                                   [this](std::string_view d, const peer& from) { return handle_datagram(d, from); });
+      if (const auto* e = std::get_if<std::error_code>(&t)) return "listen " + listen.to_string() + ": " + e->message();
+      udp_.push_back(std::move(std::get<0>(t)));
+    } else {
+      auto t = tcp_transport::open(io_, listen.local, options_.tcp,
+                                   [this](const sip::message& m, const peer& from) { return handle_stream(m, from); });
+      if (const auto* e = std::get_if<std::error_code>(&t)) return "listen " + listen.to_string() + ": " + e->message();
+      tcp_.push_back(std::move(std::get<0>(t)));
+    }
+    spdlog::info("listening on {}", listen.to_string());
+  }
+  return {};
+}
+
+void server::start() {
+  for (auto& t : udp_) t->start();
+  for (auto& t : tcp_) t->start();
+  agent_.start();
+  housekeeping();
+}
+
+void server::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  tick_.cancel();
+  for (auto& t : udp_) t->stop();
+  for (auto& t : tcp_) t->stop();
+  agent_.stop();
+  flush_bindings();
+}
+
+std::optional<outbound> server::handle_datagram(std::string_view datagram, const peer& from) {
+  auto out = handler_->on_datagram(datagram, from, clock_.now());
+  forward_reports();
+  return out;
+}
+
+std::optional<outbound> server::handle_stream(const sip::message& m, const peer& from) {
+  auto out = handler_->on_stream_message(m, from, clock_.now());
+  forward_reports();
+  return out;
+}
+
+void server::forward_reports() {
+  for (const auto& r : handler_->take_reports()) agent_.send(r);
+}
+
+void server::housekeeping() {
+  if (stopped_) return;
+  if (++ticks_ % ticks_per_expiry == 0) {
+    const auto now = clock_.now();
+    bindings_.expire(now);
+    suspensions_.prune(now);
+    handler_->prune(now);
+  }
+  flush_bindings();
+  tick_.expires_after(tick_interval);
+  tick_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) housekeeping();
+  });
+}
+
+void server::flush_bindings() {
+  if (!db_ || bindings_.pending_changes() == 0) return;
+  const auto changes = bindings_.take_changes();
+  if (auto written = write_changes(*db_, changes); !written) {
+    // Memory stays authoritative; a restart before the next good write loses these changes.
+    spdlog::warn("switch.db: {} binding changes not written: {}", changes.size(), written.error().message);
+  }
+}
+
+}  // namespace tollgate::switch_

@@ -1,0 +1,76 @@
+// The switch daemon: the SIP core, its transports, switch.db and the agent link, wired on
+// one io_context.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "base/clock.hpp"
+#include "config/config.hpp"
+#include "store/database.hpp"
+#include "switch/agent_link.hpp"
+#include "switch/bindings.hpp"
+#include "switch/endpoint_directory.hpp"
+#include "switch/registrar.hpp"
+#include "switch/request_handler.hpp"
+#include "switch/suspensions.hpp"
+#include "switch/tcp_transport.hpp"
+#include "switch/udp_transport.hpp"
+
+namespace tollgate::switch_ {
+
+struct server_options {
+  std::filesystem::path state_dir;
+  std::string agent_socket;
+  tcp_limits tcp;
+};
+
+/// Owns everything; all of it runs on the io_context's one thread.
+class server {
+public:
+  server(boost::asio::io_context& io, std::shared_ptr<const config::config> c, server_options options,
+         const base::clock& clock);
+  ~server();
+
+  /// Opens switch.db (restoring bindings), the nonce secret and every listen address.
+  /// Returns an empty string on success, else what failed.
+  std::string open();
+  /// Starts reading, the agent link and housekeeping.
+  void start();
+  /// Stops everything and writes pending binding changes.
+  void stop();
+
+  const binding_table& bindings() const { return bindings_; }
+
+private:
+  std::optional<outbound> handle_datagram(std::string_view datagram, const peer& from);
+  std::optional<outbound> handle_stream(const sip::message& m, const peer& from);
+  void forward_reports();
+  void housekeeping();
+  void flush_bindings();
+
+  boost::asio::io_context& io_;
+  std::shared_ptr<const config::config> config_;
+  server_options options_;
+  const base::clock& clock_;
+  endpoint_directory directory_;
+  std::optional<store::database> db_;
+  std::unique_ptr<sip::digest_server> digest_;
+  suspension_table suspensions_;
+  binding_table bindings_;
+  std::unique_ptr<registrar> registrar_;
+  std::unique_ptr<request_handler> handler_;
+  agent_link agent_;
+  std::vector<std::unique_ptr<udp_transport>> udp_;
+  std::vector<std::unique_ptr<tcp_transport>> tcp_;
+  boost::asio::steady_timer tick_;
+  unsigned ticks_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace tollgate::switch_

@@ -1,0 +1,190 @@
+// The TCP transport: accept with limits, read and frame, answer on the same connection,
+// close idle or broken connections.
+#include "switch/tcp_transport.hpp"
+
+#include <array>
+#include <deque>
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "sip/stream_framer.hpp"
+#include "switch/asio_address.hpp"
+
+namespace tollgate::switch_ {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+/// One session per socket: a deadline re-armed by every read, a framer, a write queue.
+class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
+public:
+  tcp_connection(tcp_transport& owner, tcp::socket socket, peer from)
+      : owner_(owner), socket_(std::move(socket)), idle_(socket_.get_executor()), from_(from),
+        framer_(unvalidated()) {}
+
+  void start() {
+    arm_idle();
+    do_read();
+  }
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ignored;
+    idle_.cancel();
+    socket_.close(ignored);
+  }
+  const peer& from() const { return from_; }
+
+private:
+  static sip::parse_options unvalidated() {
+    sip::parse_options o;
+    o.validate = false;
+    return o;
+  }
+
+  void arm_idle() {
+    idle_.expires_after(owner_.limits_.idle_timeout);
+    idle_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec || self->closed_) return;
+      ++self->owner_.counters_.idle_closed;
+      self->finish();
+    });
+  }
+
+  void do_read() {
+    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](const boost::system::error_code& ec,
+                                                                                 std::size_t n) { self->on_read(ec, n); });
+  }
+
+  void on_read(const boost::system::error_code& ec, std::size_t n) {
+    if (closed_) return;
+    if (ec) {
+      finish();
+      return;
+    }
+    arm_idle();
+    framer_.append(std::string_view(buffer_.data(), n));
+    for (;;) {
+      auto result = framer_.next();
+      if (result.status == sip::parse_status::need_more) break;
+      if (result.status == sip::parse_status::error) {
+        // Validation is off in the framer, so this is a framing error: no resynchronising.
+        ++owner_.counters_.framing_errors;
+        finish();
+        return;
+      }
+      if (auto out = owner_.on_message_(*result.msg, from_)) write(std::move(out->bytes));
+    }
+    do_read();
+  }
+
+  void write(std::string bytes) {
+    queue_.push_back(std::move(bytes));
+    if (queue_.size() == 1) do_write();
+  }
+  void do_write() {
+    asio::async_write(socket_, asio::buffer(queue_.front()),
+                      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                        if (self->closed_) return;
+                        if (ec) {
+                          self->finish();
+                          return;
+                        }
+                        self->queue_.pop_front();
+                        if (!self->queue_.empty()) self->do_write();
+                      });
+  }
+
+  void finish() {
+    close();
+    owner_.forget(this);
+  }
+
+  tcp_transport& owner_;
+  tcp::socket socket_;
+  asio::steady_timer idle_;
+  peer from_;
+  sip::stream_framer framer_;
+  std::array<char, 16384> buffer_{};
+  std::deque<std::string> queue_;
+  bool closed_ = false;
+};
+
+std::variant<std::unique_ptr<tcp_transport>, std::error_code> tcp_transport::open(asio::io_context& io,
+                                                                                   const config::socket_address& local,
+                                                                                   tcp_limits limits,
+                                                                                   handler on_message) {
+  const tcp::endpoint endpoint(to_asio(local.address), local.port);
+  tcp::acceptor acceptor(io);
+  boost::system::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec && endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(true), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return std::error_code(ec.value(), std::system_category());
+  return std::unique_ptr<tcp_transport>(new tcp_transport(std::move(acceptor), limits, std::move(on_message)));
+}
+
+tcp_transport::tcp_transport(tcp::acceptor acceptor, tcp_limits limits, handler on_message)
+    : acceptor_(std::move(acceptor)), limits_(limits), on_message_(std::move(on_message)) {}
+
+tcp_transport::~tcp_transport() { stop(); }
+
+void tcp_transport::stop() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  auto all = std::move(connections_);
+  connections_.clear();
+  per_source_.clear();
+  for (auto& [raw, c] : all) c->close();
+}
+
+std::uint16_t tcp_transport::local_port() const {
+  boost::system::error_code ec;
+  return acceptor_.local_endpoint(ec).port();
+}
+
+void tcp_transport::do_accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+    on_accept(ec, std::move(socket));
+  });
+}
+
+void tcp_transport::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (!ec) {
+    boost::system::error_code peer_ec;
+    const auto remote = socket.remote_endpoint(peer_ec);
+    if (!peer_ec) {
+      const peer from{config::transport::tcp, from_asio(remote.address()), remote.port()};
+      auto& count = per_source_[from.ip];
+      if (connections_.size() >= limits_.max_connections) {
+        ++counters_.refused_total;
+      } else if (count >= limits_.max_per_source) {
+        ++counters_.refused_per_source;
+      } else {
+        ++count;
+        ++counters_.accepted;
+        auto c = std::make_shared<tcp_connection>(*this, std::move(socket), from);
+        connections_.emplace(c.get(), c);
+        c->start();
+      }
+      if (count == 0) per_source_.erase(from.ip);
+    }
+  }
+  do_accept();
+}
+
+void tcp_transport::forget(tcp_connection* c) {
+  const auto it = connections_.find(c);
+  if (it == connections_.end()) return;
+  const auto source = per_source_.find(c->from().ip);
+  if (source != per_source_.end() && --source->second == 0) per_source_.erase(source);
+  connections_.erase(it);  // the connection lives on while its handlers hold it
+}
+
+}  // namespace tollgate::switch_

@@ -1,0 +1,47 @@
+// The UDP transport: one socket per `udp:` listen address, datagrams to the SIP core.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <variant>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "config/address.hpp"
+#include "switch/peer.hpp"
+#include "switch/request_handler.hpp"
+
+namespace tollgate::switch_ {
+
+class udp_transport {
+public:
+  using handler = std::function<std::optional<outbound>(std::string_view datagram, const peer& from)>;
+
+  /// Binds `local` (IPv6 sockets are v6-only, so "[::]" and "0.0.0.0" can both be bound).
+  static std::variant<std::unique_ptr<udp_transport>, std::error_code> open(boost::asio::io_context& io,
+                                                                             const config::socket_address& local,
+                                                                             handler on_datagram);
+  void start() { do_receive(); }
+  void stop();
+  std::uint16_t local_port() const;
+  std::uint64_t send_errors() const { return send_errors_; }
+
+private:
+  udp_transport(boost::asio::ip::udp::socket socket, handler on_datagram);
+  void do_receive();
+  void on_receive(const boost::system::error_code& ec, std::size_t n);
+
+  boost::asio::ip::udp::socket socket_;
+  handler on_datagram_;
+  boost::asio::ip::udp::endpoint sender_;
+  std::array<char, 65536> buffer_{};
+  std::uint64_t send_errors_ = 0;
+};
+
+}  // namespace tollgate::switch_
