@@ -63,6 +63,34 @@ netfilter::firewall open_firewall(const config::config& c) {
   return firewall;
 }
 
+/// Binds the inspector's queue before anything touches the kernel table, so that an agent
+/// that cannot inspect stops before it changes anything.
+netfilter::queue_receiver open_queue(const config::config& c) {
+  netfilter::queue_config qc;
+  qc.num = c.agent.queue;
+  auto opened = netfilter::queue_receiver::open(qc);
+  if (opened) return std::move(opened.value);
+  if (opened.error.code == netfilter::errc::queue_busy) {
+    throw std::runtime_error("NFQUEUE " + std::to_string(qc.num) +
+                             " is bound by another process (another tollgate-agent?); stop it or set [agent] queue "
+                             "to a free queue number");
+  }
+  throw std::runtime_error("NFQUEUE " + std::to_string(qc.num) + ": " + opened.error.message());
+}
+
+policy::report report_of(const inspection& i, base::timestamp now) {
+  policy::report r;
+  r.type = i.reason == inspect_reason::malformed_sip ? policy::report_type::malformed_sip
+                                                     : policy::report_type::scanner_seen;
+  r.time = now;
+  r.ip = i.source;
+  r.port = i.source_port;
+  r.transport = "udp";
+  r.user_agent = i.user_agent;
+  r.call_id = i.call_id;
+  return r;
+}
+
 }  // namespace
 
 daemon::daemon(daemon_options options)
@@ -88,6 +116,7 @@ daemon::daemon(daemon_options options)
   engine_options.scanner_user_agents = config_->scanner_user_agents;
   engine_ = std::make_unique<policy::engine>(config_->parameters, engine_options);
 
+  auto queue = open_queue(*config_);
   firewall_ = open_firewall(*config_);
   kernel_ = std::make_unique<netfilter_kernel>(firewall_);
   core_options core_opts;
@@ -101,6 +130,15 @@ daemon::daemon(daemon_options options)
   spdlog::info("agent: restored {} block(s) and {} suspension(s) from {} in {} ms", engine_->blocks().active().size(),
                engine_->suspensions().suspensions().size(), db_path,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+
+  pump_ = std::make_unique<queue_pump>(io_, std::move(queue), inspector(config_->scanner_user_agents), clock_);
+  pump_->enabled = [this] { return core_->engine().parameters().enabled(policy::parameter::INSPECT_ENABLE); };
+  pump_->on_drop = [this](const inspection& i, base::timestamp now) {
+    core_->submit(report_of(i, now), clock_.steady_now());
+    schedule_flush();
+  };
+  spdlog::info("inspector: bound to NFQUEUE {} ({} scanner fingerprints)", config_->agent.queue,
+               config_->scanner_user_agents.size());
 
   auto monitor = netfilter::table_monitor::open(config_->agent.table);
   if (!monitor) throw std::runtime_error("netlink monitor: " + monitor.error.message());
@@ -183,6 +221,7 @@ void daemon::reload() {
   try {
     auto fresh = load_config(options_.config_path);
     core_->reconfigure(fresh->whitelist, gateways_of(*fresh), fresh->parameters);
+    pump_->set_inspector(inspector(fresh->scanner_user_agents));
     config_ = std::move(fresh);
     spdlog::info("agent: configuration reloaded");
   } catch (const std::exception& e) {
@@ -192,6 +231,7 @@ void daemon::reload() {
 
 void daemon::stop() {
   sd_notify(0, "STOPPING=1");
+  pump_->stop();
   core_->flush();
   core_->tick();
   io_.stop();
@@ -200,6 +240,7 @@ void daemon::stop() {
 int daemon::run() {
   wait_signal();
   watch_table();
+  pump_->start();
   arm_tick();
   reconcile_timer_.expires_after(reconcile_period);
   std::function<void(const boost::system::error_code&)> periodic = [this, &periodic](const boost::system::error_code& ec) {
