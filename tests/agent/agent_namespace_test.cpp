@@ -93,6 +93,7 @@ public:
   process(const process&) = delete;
   process& operator=(const process&) = delete;
 
+  bool signal(int number) const { return pid_ > 0 && ::kill(pid_, number) == 0; }
   void kill9() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
@@ -175,10 +176,22 @@ struct agent_world {
     const auto socket = inside(ns.attacker(), [&] { return std::make_unique<udp_socket>(addr(source), 0); });
     REQUIRE(socket->send_to(addr("192.0.2.1"), 5060, payload));
   }
-  std::string sipp_register(const std::string& source) const {
-    return in_attacker("timeout 60 sipp -sf " + source_dir + "/tests/agent/sipp/register.xml -i " + source +
+  /// Runs a SIPp scenario of tests/agent/sipp once from `source`; "exit=0" when it passed.
+  std::string sipp(const std::string& scenario, const std::string& source) const {
+    return in_attacker("timeout 60 sipp -sf " + source_dir + "/tests/agent/sipp/" + scenario + ".xml -i " + source +
                        " -p 5070 -m 1 -timeout 20s -timeout_error -nostdin 192.0.2.1:5060 >/dev/null; echo exit=$?");
   }
+  std::string sipp_register(const std::string& source) const { return sipp("register", source); }
+  /// Rewrites the config with one [parameters] line and sends SIGHUP.
+  void reload_with(const std::string& parameter_line) {
+    std::ofstream(dir.path / "tollgate.toml") << "[agent]\n"
+                                              << "socket = \"" << (dir.path / "agent.sock").string() << "\"\n"
+                                              << "state_dir = \"" << dir.path.string() << "\"\n"
+                                              << "queue = 0\nsip_ports = [5060]\n"
+                                              << "[parameters]\n" << parameter_line << "\n";
+    REQUIRE(agent->signal(SIGHUP));
+  }
+  std::string table() const { return output_of("ip netns exec " + ns.server() + " nft list table inet tollgate"); }
 };
 
 }  // namespace
@@ -206,6 +219,9 @@ TEST_CASE("svmap and svwar never reach the switch and their sources are blocked"
   REQUIRE(run("ip -n " + w.ns.attacker() + " route del 192.0.2.1/32") == 0);
   CHECK(w.sipp_register("192.0.2.3").find("exit=0") != std::string::npos);
   CHECK(w.reached_from("192.0.2.3") == 2);
+  // And a call: INVITE, ACK, BYE.
+  CHECK(w.sipp("call", "192.0.2.3").find("exit=0") != std::string::npos);
+  CHECK(w.reached_from("192.0.2.3") == 5);
   CHECK_FALSE(w.blocked("192.0.2.3"));
   INFO(read_text(w.agent_log()));
   CHECK(read_text(w.agent_log()).find("scanner") != std::string::npos);  // audited block
@@ -261,4 +277,27 @@ TEST_CASE("the agent refuses to start when its queue is bound by someone else", 
   INFO(log);
   CHECK(log.find("NFQUEUE 0 is bound by another process") != std::string::npos);
   CHECK(run("ip netns exec " + w.ns.server() + " nft list table inet tollgate") != 0);  // nothing changed
+}
+
+TEST_CASE("INSPECT_ENABLE = 0 removes the queue rule and nothing else; = 1 brings inspection back",
+          "[agent][inspector][kernel]") {
+  agent_world w;
+  w.start_agent();
+  INFO(w.table());
+  REQUIRE(w.table().find("queue num") != std::string::npos);
+
+  w.reload_with("INSPECT_ENABLE = 0");
+  REQUIRE(wait_for([&] { return w.table().find("queue num") == std::string::npos; }, 10s));
+  CHECK(w.table().find("block_v4") != std::string::npos);
+  w.send_from("192.0.2.6", options_from("friendly-scanner", "scan-while-disabled"));
+  CHECK(wait_for([&] { return w.reached_from("192.0.2.6") == 1; }, 10s));
+
+  w.reload_with("INSPECT_ENABLE = 1");
+  REQUIRE(wait_for([&] { return w.table().find("queue num") != std::string::npos; }, 10s));
+  w.send_from("192.0.2.7", options_from("friendly-scanner", "scan-after-enable"));
+  w.send_from("192.0.2.8", options_from("Yealink SIP-T46S", "legit-after-enable"));
+  REQUIRE(wait_for([&] { return w.reached_from("192.0.2.8") == 1; }, 10s));
+  CHECK(w.reached_from("192.0.2.7") == 0);
+  CHECK(wait_for([&] { return w.blocked("192.0.2.7"); }, 10s));
+  CHECK(w.agent->exit_code(0ms) == std::nullopt);  // still running
 }

@@ -5,7 +5,7 @@
 # Each datagram that reaches it becomes one JSON line in LOG: source address and port, the
 # first line, the User-Agent, the Call-ID and the raw text. REGISTER without credentials
 # gets 401 with a challenge, REGISTER with credentials for user 1001 gets 200 and for any
-# other user 403, OPTIONS and INVITE get 200 (INVITE first 100), ACK nothing, anything
+# other user 403, INVITE gets 200 with a Contact, ACK nothing, anything
 # else 200. Runs until killed.
 import json
 import socket
@@ -66,6 +66,8 @@ def main():
                 reply = response(200, "OK", lines, ["Expires: 3600"])
             else:
                 reply = response(403, "Forbidden", lines)
+        elif method == "INVITE":
+            reply = response(200, "OK", lines, ["Contact: <sip:switch@192.0.2.1:5060>"])
         else:
             reply = response(200, "OK", lines)
         sock.sendto(reply, peer)
