@@ -252,6 +252,11 @@ TEST_CASE("drops carry the User-Agent, the Call-ID and what matched", "[agent][i
   CHECK(i.source_port == 5061);
   const auto m = insp.classify(ipv4(udp(without(sipp_register, "Call-ID: 1-10235@192.0.2.2\r\n"))));
   CHECK(m.detail.find("Call-ID") != std::string::npos);
+  std::string utf8 = sipp_register;
+  utf8.replace(utf8.find("Yealink SIP-T46S"), 16, "T\xc3\xa9l\xc3\xa9phone");
+  const auto accented = insp.classify(ipv4(udp(utf8)));
+  CHECK(accented.reason == inspect_reason::clean);
+  CHECK(accented.user_agent == "T??l??phone 66.86.0.15");  // reports and status carry printable ASCII
   const auto control = insp.classify(ipv4(udp("OPTIONS sip:a@b SIP/2.0\r\nUser-Agent: \x01\xff\r\n\r\n")));
   CHECK(control.reason == inspect_reason::malformed_sip);
 }
