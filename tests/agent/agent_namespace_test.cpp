@@ -279,7 +279,7 @@ TEST_CASE("the agent refuses to start when its queue is bound by someone else", 
   CHECK(run("ip netns exec " + w.ns.server() + " nft list table inet tollgate") != 0);  // nothing changed
 }
 
-TEST_CASE("INSPECT_ENABLE = 0 removes the queue rule and nothing else; = 1 brings inspection back",
+TEST_CASE("INSPECT_ENABLE = 0 removes the queue rule and nothing else, = 1 brings inspection back",
           "[agent][inspector][kernel]") {
   agent_world w;
   w.start_agent();
