@@ -132,30 +132,37 @@ kernel_status core::restore_kernel() {
   if (auto failure = kernel_.set_trusted(trusted)) return failure;
   apply_parameter_to_kernel(policy::parameter::REGISTER_RATE_LIMIT);
   apply_parameter_to_kernel(policy::parameter::INSPECT_ENABLE);
-  return reconcile();
+  return reconcile(reconcile_mode::add_missing);
 }
 
-kernel_status core::reconcile() {
+kernel_status core::reconcile(reconcile_mode mode) {
   ++counters_.reconciliations;
-  kernel_failure failure;
-  const auto listed = kernel_.list_blocks(failure);
-  if (!listed) {
-    kernel_dirty_ = true;
-    return failure;
-  }
   const base::timestamp now = clock_.now();
-  std::vector<kernel_block> missing;
-  std::vector<base::ip_prefix> extra;
   const auto& active = engine_.blocks().active();
-  absl::flat_hash_map<base::ip_prefix, bool, std::hash<base::ip_prefix>> in_kernel;
-  for (const auto& element : *listed) {
-    in_kernel[element.prefix] = true;
-    const auto it = active.find(element.prefix);
-    if (it == active.end() || (it->second.until && *it->second.until <= now)) extra.push_back(element.prefix);
-  }
+  std::vector<kernel_block> wanted;
+  wanted.reserve(active.size());
   for (const auto& [prefix, entry] : active) {
-    if (entry.until && *entry.until <= now) continue;
-    if (!in_kernel.contains(prefix)) missing.push_back({prefix, remaining(entry.until, now)});
+    if (!entry.until || *entry.until > now) wanted.push_back({prefix, remaining(entry.until, now)});
+  }
+  std::vector<base::ip_prefix> extra;
+  if (mode == reconcile_mode::full) {
+    kernel_failure failure;
+    const auto listed = kernel_.list_blocks(failure);
+    if (!listed) {
+      kernel_dirty_ = true;
+      return failure;
+    }
+    absl::flat_hash_map<base::ip_prefix, bool, std::hash<base::ip_prefix>> in_kernel;
+    for (const auto& element : *listed) {
+      in_kernel[element.prefix] = true;
+      const auto it = active.find(element.prefix);
+      if (it == active.end() || (it->second.until && *it->second.until <= now)) extra.push_back(element.prefix);
+    }
+    std::erase_if(wanted, [&](const kernel_block& b) { return in_kernel.contains(b.prefix); });
+    counters_.reconcile_repairs += wanted.size() + extra.size();
+    if (!wanted.empty() || !extra.empty()) {
+      spdlog::warn("kernel: reconciled blocks with agent.db: {} added, {} removed", wanted.size(), extra.size());
+    }
   }
   if (!extra.empty()) {
     if (auto f = kernel_.remove_blocks(extra)) {
@@ -163,17 +170,14 @@ kernel_status core::reconcile() {
       return f;
     }
   }
-  if (!missing.empty()) {
-    if (auto f = kernel_.add_blocks(missing)) {
+  if (!wanted.empty()) {
+    if (auto f = kernel_.add_blocks(wanted)) {
       kernel_dirty_ = true;
       return f;
     }
   }
-  counters_.reconcile_repairs += missing.size() + extra.size();
-  if (!missing.empty() || !extra.empty()) {
-    spdlog::warn("kernel: reconciled blocks with agent.db: {} added, {} removed", missing.size(), extra.size());
-  }
-  kernel_dirty_ = false;
+  // Only a full check proves the kernel holds nothing more than the policy.
+  if (mode == reconcile_mode::full) kernel_dirty_ = false;
   return std::nullopt;
 }
 

@@ -70,8 +70,13 @@ public:
   std::optional<base::timestamp> next_due() const { return engine_.next_due(); }
   bool has_queued_reports() const { return !queue_.empty(); }
 
-  /// Brings the kernel's block sets in line with the policy's blocks.
-  kernel_status reconcile();
+  /// How thoroughly to bring the kernel's block sets in line with the policy's blocks.
+  /// `add_missing` re-adds every block (the kernel keeps elements it has, with their
+  /// timeouts): linear, used at start. `full` also lists the sets and removes what the
+  /// policy does not hold; listing a large set is slow in the kernel (each dump chunk
+  /// restarts its walk), so it runs after failures and now and then.
+  enum class reconcile_mode { add_missing, full };
+  kernel_status reconcile(reconcile_mode mode = reconcile_mode::full);
   /// Marks the kernel as needing a full restore (table deleted or ruleset flushed).
   void kernel_lost() { kernel_lost_ = true; }
 

@@ -36,18 +36,6 @@ netfilter::table_spec spec_of(const config::config& c) {
   return spec;
 }
 
-std::vector<base::ip_prefix> gateways_of(const config::config& c) {
-  std::vector<base::ip_prefix> out;
-  for (const auto& g : c.mapping_gateways) {
-    out.insert(out.end(), g.networks.begin(), g.networks.end());
-    for (const auto& a : g.addresses) out.push_back(base::ip_prefix::host(a.address));
-  }
-  for (const auto& g : c.routing_gateways) {
-    if (const auto address = base::ip_address::parse(g.host)) out.push_back(base::ip_prefix::host(*address));
-  }
-  return out;
-}
-
 netfilter::firewall open_firewall(const config::config& c) {
   auto spec = spec_of(c);
   auto opened = netfilter::firewall::open(spec);
@@ -121,7 +109,7 @@ daemon::daemon(daemon_options options)
   kernel_ = std::make_unique<netfilter_kernel>(firewall_);
   core_options core_opts;
   core_opts.config_whitelist = config_->whitelist;
-  core_opts.gateways = gateways_of(*config_);
+  core_opts.gateways = config_->gateway_networks();
   core_ = std::make_unique<agent::core>(*engine_, *kernel_, *journal_, clock_, core_opts);
   core_->on_audit = [](const store::audit_entry& entry) { spdlog::get("audit")->info(audit_line(entry)); };
 
@@ -220,7 +208,7 @@ void daemon::wait_signal() {
 void daemon::reload() {
   try {
     auto fresh = load_config(options_.config_path);
-    core_->reconfigure(fresh->whitelist, gateways_of(*fresh), fresh->parameters);
+    core_->reconfigure(fresh->whitelist, fresh->gateway_networks(), fresh->parameters);
     pump_->set_inspector(inspector(fresh->scanner_user_agents));
     config_ = std::move(fresh);
     spdlog::info("agent: configuration reloaded");
@@ -246,7 +234,9 @@ int daemon::run() {
   std::function<void(const boost::system::error_code&)> periodic = [this, &periodic](const boost::system::error_code& ec) {
     if (ec) return;
     if (auto failure = core_->reconcile()) spdlog::error("kernel: periodic check failed: {}", failure->message);
-    reconcile_timer_.expires_after(reconcile_period);
+    // Listing a set costs the kernel more the larger it is: check big tables less often.
+    const auto blocks = static_cast<long>(engine_->blocks().active().size());
+    reconcile_timer_.expires_after(reconcile_period * std::max(1L, blocks / 20000));
     reconcile_timer_.async_wait(periodic);
   };
   reconcile_timer_.async_wait(periodic);

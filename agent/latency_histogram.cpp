@@ -28,4 +28,11 @@ std::chrono::microseconds latency_histogram::quantile(double q) const {
   return max_;
 }
 
+latency_histogram latency_histogram::since(const latency_histogram& earlier) const {
+  latency_histogram delta = *this;
+  for (std::size_t i = 0; i < bucket_count; ++i) delta.buckets_[i] -= earlier.buckets_[i];
+  delta.count_ -= earlier.count_;
+  return delta;
+}
+
 }  // namespace tollgate::agent

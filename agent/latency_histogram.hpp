@@ -19,6 +19,9 @@ public:
   std::chrono::microseconds max() const { return max_; }
   /// The upper bound of the bucket holding the q-quantile (0 < q <= 1); zero when empty.
   std::chrono::microseconds quantile(double q) const;
+  /// What was recorded after `earlier` (a copy of this histogram taken before); the max
+  /// is the later max, an upper bound.
+  latency_histogram since(const latency_histogram& earlier) const;
   const std::array<std::uint64_t, bucket_count>& buckets() const { return buckets_; }
   /// Upper bound of bucket i, in microseconds.
   static std::uint64_t bucket_bound(std::size_t i) { return std::uint64_t{1} << i; }

@@ -110,12 +110,12 @@ void queue_pump::remember(const inspection& i, base::timestamp now) {
   recent_.push_back({now, i.source, i.source_port, i.reason, i.user_agent, i.call_id, i.detail});
 }
 
-nlohmann::json queue_pump::status() const {
-  nlohmann::json by_reason = nlohmann::json::object();
+nlohmann::ordered_json queue_pump::status() const {
+  nlohmann::ordered_json by_reason = nlohmann::ordered_json::object();
   for (std::size_t r = 0; r < inspect_reason_count; ++r) {
     by_reason[std::string(to_string(static_cast<inspect_reason>(r)))] = counters_.by_reason[r];
   }
-  nlohmann::json drops = nlohmann::json::array();
+  nlohmann::ordered_json drops = nlohmann::ordered_json::array();
   for (const auto& d : recent_) {
     drops.push_back({{"time", static_cast<double>(d.time.time_since_epoch().count()) / 1000.0},
                      {"source", d.source.to_string()},

@@ -81,7 +81,7 @@ public:
   /// Most recent last.
   const std::deque<drop_record>& recent_drops() const { return recent_; }
   /// Counters and recent drops as `tollgatectl status` shows them.
-  nlohmann::json status() const;
+  nlohmann::ordered_json status() const;
 
 private:
   void arm();

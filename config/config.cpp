@@ -1,6 +1,8 @@
 // The configuration's defaults and look-ups.
 #include "config/config.hpp"
 
+#include "policy/scanner_match.hpp"
+
 #include <algorithm>
 
 namespace tollgate::config {
@@ -14,10 +16,18 @@ std::string_view to_string(gateway_auth auth) {
   return "ip";
 }
 
-const std::vector<std::string>& default_scanner_user_agents() {
-  static const std::vector<std::string> agents{"friendly-scanner", "sipvicious",      "sipcli", "sundayddr", "iWar",
-                                               "sip-scan",         "VaxSIPUserAgent", "pplsip", "SIVuS",     "smap"};
-  return agents;
+const std::vector<std::string>& default_scanner_user_agents() { return policy::default_scanner_user_agents(); }
+
+std::vector<base::ip_prefix> config::gateway_networks() const {
+  std::vector<base::ip_prefix> out;
+  for (const auto& g : mapping_gateways) {
+    out.insert(out.end(), g.networks.begin(), g.networks.end());
+    for (const auto& a : g.addresses) out.push_back(base::ip_prefix::host(a.address));
+  }
+  for (const auto& g : routing_gateways) {
+    if (const auto address = base::ip_address::parse(g.host)) out.push_back(base::ip_prefix::host(*address));
+  }
+  return out;
 }
 
 namespace {

@@ -79,7 +79,8 @@ struct routing_gateway {
   unsigned line = 0;
 };
 
-/// The scanner User-Agents of product.md section 3, used when [inspector] does not list any.
+/// The scanner User-Agents of product.md section 3 (policy's list), used when [inspector]
+/// does not list any.
 const std::vector<std::string>& default_scanner_user_agents();
 
 /// Everything the file says, validated. Built once and shared read-only
@@ -98,6 +99,9 @@ struct config {
   std::vector<routing_gateway> routing_gateways;
 
   const endpoint* find_endpoint(std::string_view name) const;
+  /// Every configured gateway address as a network (mapping gateways' networks and
+  /// ip+port addresses, routing gateways given by IP): sources never blocked automatically.
+  std::vector<base::ip_prefix> gateway_networks() const;
   const mapping_gateway* find_mapping_gateway(std::string_view name) const;
   const routing_gateway* find_routing_gateway(std::string_view name) const;
 };

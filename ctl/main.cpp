@@ -1,67 +1,42 @@
 // tollgatectl: parses the command line and runs one verb.
 #include <CLI/CLI.hpp>
 
-#include <fstream>
-#include <iostream>
-
-#include "ctl/simulate.hpp"
-
-namespace {
-
-constexpr int exit_done = 0;
-constexpr int exit_failed = 1;
-constexpr int exit_usage = 2;
-
-int run_simulate(const std::string& events_path, const std::vector<std::string>& assignments,
-                 const std::optional<double>& until) {
-  tollgate::ctl::simulate_options options;
-  for (const auto& assignment : assignments) {
-    if (auto error = tollgate::ctl::apply_assignment(options.parameters, assignment)) {
-      std::cerr << "tollgatectl simulate: " << *error << '\n';
-      return exit_usage;
-    }
-  }
-  if (until) options.until = tollgate::base::from_unix_seconds(*until);
-
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (events_path != "-") {
-    file.open(events_path);
-    if (!file) {
-      std::cerr << "tollgatectl simulate: cannot open " << events_path << '\n';
-      return exit_failed;
-    }
-    in = &file;
-  }
-  const auto summary = tollgate::ctl::simulate(options, *in, std::cout, std::cerr);
-  if (summary.bad_lines > 0) {
-    std::cerr << "tollgatectl simulate: " << summary.bad_lines << " bad line(s) skipped, " << summary.events
-              << " event(s) replayed\n";
-  }
-  return exit_done;
-}
-
-}  // namespace
+#include "ctl/agent_command.hpp"
+#include "ctl/audit_command.hpp"
+#include "ctl/blacklist_command.hpp"
+#include "ctl/param_command.hpp"
+#include "ctl/simulate_command.hpp"
+#include "ctl/status_command.hpp"
+#include "ctl/suspend_command.hpp"
+#include "ctl/whitelist_command.hpp"
 
 int main(int argc, char** argv) {
+  using namespace tollgate::ctl;
   CLI::App app{"tollgatectl: control the Tollgate agent and switch"};
   app.set_version_flag("--version", std::string("tollgatectl ") + TOLLGATE_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the verb: `blacklist list --json`
 
-  std::string events_path;
-  std::vector<std::string> assignments;
-  std::optional<double> until;
-  auto* simulate = app.add_subcommand("simulate", "replay recorded reports through the policy on a manual clock");
-  simulate->add_option("events", events_path, "JSON-lines file of reports (- for standard input)")->required();
-  simulate->add_option("--set", assignments, "override a parameter: NAME=VALUE (repeatable)");
-  simulate->add_option("--until", until, "run the clock on to this Unix time after the last event");
+  ctl_options options;
+  app.add_option("--socket", options.socket, "the agent's socket")->capture_default_str();
+  app.add_flag("--json", options.json, "print results as JSON for scripts");
+  app.add_option("--timeout", options.timeout_seconds, "seconds to wait for the agent's answer")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
+
+  action chosen;
+  add_status_command(app, options, chosen);
+  add_blacklist_commands(app, options, chosen);
+  add_whitelist_commands(app, options, chosen);
+  add_suspend_commands(app, options, chosen);
+  add_param_commands(app, options, chosen);
+  add_audit_command(app, options, chosen);
+  add_simulate_command(app, chosen);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? exit_done : exit_usage;
+    return app.exit(e) == 0 ? exit_done : exit_usage;
   }
-  if (simulate->parsed()) return run_simulate(events_path, assignments, until);
-  return exit_usage;
+  return chosen ? chosen() : exit_usage;
 }

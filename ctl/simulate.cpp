@@ -66,6 +66,15 @@ simulate_summary simulate(const simulate_options& options, std::istream& in, std
   return summary;
 }
 
+simulate_options options_from_config(const config::config& c) {
+  simulate_options options;
+  options.parameters = c.parameters;
+  options.whitelist = c.whitelist;
+  options.gateways = c.gateway_networks();
+  options.scanner_user_agents = c.scanner_user_agents;
+  return options;
+}
+
 std::optional<std::string> apply_assignment(policy::parameter_set& parameters, const std::string& assignment) {
   const auto equals = assignment.find('=');
   if (equals == std::string::npos) return "expected NAME=VALUE, got \"" + assignment + "\"";

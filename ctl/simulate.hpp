@@ -8,6 +8,7 @@
 
 #include "base/clock.hpp"
 #include "base/ip_address.hpp"
+#include "config/config.hpp"
 #include "policy/engine.hpp"
 #include "policy/parameters.hpp"
 
@@ -32,6 +33,9 @@ struct simulate_summary {
 /// input line to `err` ("line N: …"). Blank lines and lines starting with '#' are skipped.
 /// An event earlier than the one before it is processed at the later time, with a warning.
 simulate_summary simulate(const simulate_options& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+/// The options a config file implies: its parameters, whitelist, gateways and scanner list.
+simulate_options options_from_config(const config::config& c);
 
 /// Applies "NAME=VALUE" to a parameter set; the error names the parameter and its range.
 std::optional<std::string> apply_assignment(policy::parameter_set& parameters, const std::string& assignment);

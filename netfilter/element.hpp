@@ -8,8 +8,8 @@
 
 namespace tollgate::netfilter {
 
-/// An element to add: an IPv4 address (block_v4 keeps whole addresses) or an IPv6 prefix,
-/// with a timeout in milliseconds, or none for a permanent element.
+/// An element to add: an address or prefix of either family (a plain set such as block_v4
+/// keeps whole addresses only), with a timeout in milliseconds, or none for a permanent one.
 struct element {
   base::ip_prefix prefix;
   std::optional<base::millis> timeout;

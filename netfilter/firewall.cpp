@@ -88,26 +88,37 @@ error firewall::apply(const set_ref& set, element_op op, const std::vector<eleme
   return {};
 }
 
-error firewall::add_blocks(const std::vector<element>& elements) {
-  std::vector<element> v4;
+// Each block goes to the one set that holds its kind of prefix; the hash of IPv4 hosts
+// keeps bulk adds fast, the interval sets take what a hash cannot.
+error firewall::apply_blocks(element_op op, const std::vector<element>& elements) {
+  std::vector<element> hosts;
+  std::vector<element> nets;
   std::vector<element> v6;
-  for (const auto& e : elements) (e.prefix.family() == base::ip_family::v4 ? v4 : v6).push_back(e);
-  if (auto err = apply(ref(names::block_v4, base::ip_family::v4, false), element_op::add, v4)) return err;
-  return apply(ref(names::block_v6, base::ip_family::v6, true), element_op::add, v6);
+  for (const auto& e : elements) {
+    if (e.prefix.family() == base::ip_family::v6) {
+      v6.push_back(e);
+    } else {
+      (e.prefix.length() == e.prefix.address().bit_length() ? hosts : nets).push_back(e);
+    }
+  }
+  if (auto err = apply(ref(names::block_v4, base::ip_family::v4, false), op, hosts)) return err;
+  if (auto err = apply(ref(names::block_net_v4, base::ip_family::v4, true), op, nets)) return err;
+  return apply(ref(names::block_v6, base::ip_family::v6, true), op, v6);
 }
 
+error firewall::add_blocks(const std::vector<element>& elements) { return apply_blocks(element_op::add, elements); }
+
 error firewall::remove_blocks(const std::vector<base::ip_prefix>& prefixes) {
-  if (auto err = apply(ref(names::block_v4, base::ip_family::v4, false), element_op::remove,
-                       permanent(prefixes, base::ip_family::v4))) {
-    return err;
-  }
-  return apply(ref(names::block_v6, base::ip_family::v6, true), element_op::remove,
-               permanent(prefixes, base::ip_family::v6));
+  std::vector<element> elements;
+  elements.reserve(prefixes.size());
+  for (const auto& p : prefixes) elements.push_back({p, std::nullopt});
+  return apply_blocks(element_op::remove, elements);
 }
 
 error firewall::flush_blocks() {
-  nft_batch batch{socket_.next_seq(2)};
+  nft_batch batch{socket_.next_seq(3)};
   append_flush(batch, ref(names::block_v4, base::ip_family::v4, false));
+  append_flush(batch, ref(names::block_net_v4, base::ip_family::v4, true));
   append_flush(batch, ref(names::block_v6, base::ip_family::v6, true));
   batch.finish();
   return socket_.send(batch);
@@ -123,7 +134,7 @@ result<std::vector<listed_element>> firewall::list(const set_ref& set) {
 }
 
 result<std::vector<listed_element>> firewall::list_pair(const char* v4_set, const char* v6_set) {
-  auto v4 = list(ref(v4_set, base::ip_family::v4, std::string_view{v4_set} != names::block_v4));
+  auto v4 = list(ref(v4_set, base::ip_family::v4, true));
   if (!v4) return v4;
   auto v6 = list(ref(v6_set, base::ip_family::v6, true));
   if (!v6) return v6;
@@ -131,7 +142,18 @@ result<std::vector<listed_element>> firewall::list_pair(const char* v4_set, cons
   return v4;
 }
 
-result<std::vector<listed_element>> firewall::list_blocks() { return list_pair(names::block_v4, names::block_v6); }
+result<std::vector<listed_element>> firewall::list_blocks() {
+  auto out = list(ref(names::block_v4, base::ip_family::v4, false));
+  if (!out) return out;
+  for (const auto& set : {ref(names::block_net_v4, base::ip_family::v4, true),
+                          ref(names::block_v6, base::ip_family::v6, true)}) {
+    auto more = list(set);
+    if (!more) return more;
+    out.value.insert(out.value.end(), more.value.begin(), more.value.end());
+  }
+  return out;
+}
+
 result<std::vector<listed_element>> firewall::list_allow() { return list_pair(names::allow_v4, names::allow_v6); }
 result<std::vector<listed_element>> firewall::list_trusted() { return list_pair(names::trusted_v4, names::trusted_v6); }
 

@@ -35,10 +35,16 @@ public:
   /// Removes our table (and nothing else); success when it is already gone.
   error teardown();
 
-  /// Blocks: IPv4 host addresses into block_v4, IPv6 prefixes into block_v6; bulk in
-  /// transactions sized to the socket buffer. Adding an existing element keeps it.
+  /// Blocks: IPv4 host addresses (/32) into block_v4, shorter IPv4 prefixes into
+  /// block_net_v4, IPv6 prefixes into block_v6; bulk in transactions sized to the socket
+  /// buffer. Adding an existing element keeps it. Prefixes inside one interval set must
+  /// not overlap (the kernel refuses it); a /32 may lie inside a blocked IPv4 prefix.
   error add_blocks(const std::vector<element>& elements);
+  /// Removes each prefix from the set add_blocks put it in. An element that is already
+  /// gone (expired a moment ago) fails its whole transaction with object_not_found: the
+  /// caller retries one by one (this kernel's DESTROYSETELEM is not in our headers).
   error remove_blocks(const std::vector<base::ip_prefix>& prefixes);
+  /// block_v4, then block_net_v4, then block_v6, each prefix as it was added.
   result<std::vector<listed_element>> list_blocks();
   error flush_blocks();
 
@@ -65,6 +71,7 @@ public:
 private:
   firewall(nft_socket socket, table_spec spec) : socket_(std::move(socket)), builder_(std::move(spec)) {}
   error apply(const set_ref& set, element_op op, const std::vector<element>& elements);
+  error apply_blocks(element_op op, const std::vector<element>& elements);
   error replace(const char* v4_set, const char* v6_set, const std::vector<base::ip_prefix>& prefixes);
   error change(const char* v4_set, const char* v6_set, element_op op, const std::vector<base::ip_prefix>& prefixes);
   result<std::vector<listed_element>> list(const set_ref& set);

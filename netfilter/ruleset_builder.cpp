@@ -124,6 +124,7 @@ void ruleset_builder::add_counters(nft_batch& b) const {
 void ruleset_builder::add_sets(nft_batch& b) const {
   const set_def defs[] = {
       {names::block_v4, type_ipv4_addr, 4, NFT_SET_TIMEOUT, 0, 0},
+      {names::block_net_v4, type_ipv4_addr, 4, NFT_SET_INTERVAL | NFT_SET_TIMEOUT, 0, 0},
       {names::block_v6, type_ipv6_addr, 16, NFT_SET_INTERVAL | NFT_SET_TIMEOUT, 0, 0},
       {names::allow_v4, type_ipv4_addr, 4, NFT_SET_INTERVAL, 0, 0},
       {names::allow_v6, type_ipv6_addr, 16, NFT_SET_INTERVAL, 0, 0},
@@ -186,6 +187,12 @@ void ruleset_builder::add_prerouting_rules(nft_batch& b) const {
   add_rule(b, t, chain, "block v4", [](nftnl_rule* r) {
     expr::match_saddr_v4(r);
     expr::lookup(r, names::block_v4);
+    expr::counter_ref(r, names::counter_blocked);
+    expr::verdict(r, NF_DROP);
+  });
+  add_rule(b, t, chain, "block v4 networks", [](nftnl_rule* r) {
+    expr::match_saddr_v4(r);
+    expr::lookup(r, names::block_net_v4);
     expr::counter_ref(r, names::counter_blocked);
     expr::verdict(r, NF_DROP);
   });

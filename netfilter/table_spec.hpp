@@ -34,7 +34,8 @@ struct table_spec {
 
 /// Names of the objects inside the table, shared by builder, parser and tests.
 namespace names {
-inline constexpr const char* block_v4 = "block_v4";
+inline constexpr const char* block_v4 = "block_v4";          // IPv4 hosts: a hash, fast in bulk
+inline constexpr const char* block_net_v4 = "block_net_v4";  // IPv4 prefixes shorter than /32
 inline constexpr const char* block_v6 = "block_v6";
 inline constexpr const char* allow_v4 = "allow_v4";
 inline constexpr const char* allow_v6 = "allow_v6";

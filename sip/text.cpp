@@ -38,6 +38,14 @@ std::string_view trim(std::string_view s) { return trim_right(trim_left(s)); }
 std::optional<std::uint64_t> parse_uint(std::string_view digits, std::uint64_t max) {
   if (digits.empty()) return std::nullopt;
   std::uint64_t value = 0;
+  if (digits.size() <= 19) {  // 19 digits cannot overflow 64 bits
+    for (char c : digits) {
+      if (!is_digit(c)) return std::nullopt;
+      value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (value > max) return std::nullopt;
+    return value;
+  }
   for (char c : digits) {
     if (!is_digit(c)) return std::nullopt;
     if (__builtin_mul_overflow(value, 10u, &value) ||

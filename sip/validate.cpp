@@ -63,9 +63,14 @@ std::optional<parse_error> validate(const message& m) {
         if (!valid_via_list(h.value)) return at(m, h, errc::bad_via);
         break;
       case header_id::from:
-      case header_id::to:
-        if (!name_addr::parse(h.value)) return at(m, h, errc::bad_name_addr);
+      case header_id::to: {
+        // tag-param = "tag" EQUAL token: a bare or quoted tag would make "has a tag" ambiguous.
+        const auto na = name_addr::parse(h.value);
+        if (!na) return at(m, h, errc::bad_name_addr);
+        const auto tag = find_param(na->params, "tag");
+        if (tag && (!tag->has_value || tag->quoted)) return at(m, h, errc::bad_name_addr);
         break;
+      }
       case header_id::call_id:
         if (!valid_call_id(h.value)) return at(m, h, errc::bad_call_id);
         break;

@@ -107,6 +107,10 @@ void put_until(ordered& object, const std::optional<base::timestamp>& until) {
 std::variant<policy::report, codec_error> parse_report(std::string_view line) {
   json object = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded()) return codec_error{"not JSON"};
+  return parse_report(object);
+}
+
+std::variant<policy::report, codec_error> parse_report(const nlohmann::json& object) {
   try {
     return decode(object);
   } catch (const field_error& e) {
@@ -135,6 +139,10 @@ std::string format_report(const policy::report& r) {
 }
 
 std::string format_decision(const policy::decision& d) {
+  return decision_to_json(d).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+nlohmann::ordered_json decision_to_json(const policy::decision& d) {
   ordered o;
   put_time(o, "time", d.time);
   o["decision"] = policy::kind_name(d);
@@ -169,7 +177,7 @@ std::string format_decision(const policy::decision& d) {
     }
   };
   std::visit(writer{o}, d.what);
-  return o.dump(-1, ' ', false, json::error_handler_t::replace);
+  return o;
 }
 
 }  // namespace tollgate::wire

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <variant>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "policy/decision.hpp"
 #include "policy/report.hpp"
 
@@ -20,6 +22,8 @@ struct codec_error {
 /// naming it. Required: time, type, ip; endpoint for register_failed, register_ok and
 /// call_auth_failed; verified and reason for register_failed; expires for register_ok.
 std::variant<policy::report, codec_error> parse_report(std::string_view line);
+/// The same, for a line already parsed as JSON (the agent socket classifies lines first).
+std::variant<policy::report, codec_error> parse_report(const nlohmann::json& object);
 
 /// One report as a JSON line (no trailing newline), the inverse of parse_report.
 std::string format_report(const policy::report& r);
@@ -27,5 +31,7 @@ std::string format_report(const policy::report& r);
 /// One decision as a JSON line (no trailing newline), in the documented field order:
 /// {"time":…,"decision":"block","address":"203.0.113.9/32","until":…,"reason":"illegal_calls"}
 std::string format_decision(const policy::decision& d);
+/// The same decision as a JSON object, for embedding in a command's result.
+nlohmann::ordered_json decision_to_json(const policy::decision& d);
 
 }  // namespace tollgate::wire

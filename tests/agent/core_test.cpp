@@ -129,11 +129,12 @@ TEST_CASE("a restarted agent keeps blocks with their remaining time and re-adds 
     a.report(illegal("203.0.113.9"), 3);
     a.report(failed("1001"), 3);
   }
-  const int adds_before = kernel.adds;
   clock.advance(600s);
   agent_under_test b(dir.file("agent.db"), kernel, clock);
   REQUIRE_FALSE(b.core.start());
-  CHECK(kernel.adds == adds_before);  // the kernel still had it: no re-block storm
+  // The kernel still had the element: it stays as it was (no unblock, no new timeout).
+  CHECK(kernel.blocks.size() == 1);
+  CHECK(kernel.blocks[prefix("203.0.113.9/32")] == base::millis{3600s});
   CHECK(b.engine.blocks().blocked(prefix("203.0.113.9/32"), clock.now()));
   CHECK(b.engine.suspensions().is_suspended("1001", clock.now()) == false);  // 180 s suspension ended while away
   CHECK(b.audited_actions("unsuspend") == 1);
@@ -173,7 +174,10 @@ TEST_CASE("reconcile removes what the policy does not hold and adds what is miss
   kernel.blocks[prefix("198.51.100.99/32")] = base::millis{1000s};  // left over, unknown to agent.db
   agent_under_test a(dir.file("agent.db"), kernel, clock);
   REQUIRE_FALSE(a.core.start());
+  CHECK(kernel.blocks.size() == 1);  // start only adds; the full check lists and removes
+  REQUIRE_FALSE(a.core.reconcile());
   CHECK(kernel.blocks.empty());
+  CHECK(a.core.counters().reconcile_repairs == 1);
   a.report(illegal("203.0.113.9"), 3);
   kernel.blocks.clear();  // someone flushed the set
   REQUIRE_FALSE(a.core.reconcile());

@@ -16,6 +16,10 @@ TEST_CASE("percentiles come from power-of-two buckets", "[agent][latency_histogr
   CHECK(h.quantile(0.99) == 4096us);
   CHECK(h.quantile(1.0) == 9000us);
   CHECK(h.max() == 9000us);
+  const latency_histogram before = h;
   h.record(-5us);
   CHECK(h.buckets()[0] == 1);
+  const auto delta = h.since(before);
+  CHECK(delta.count() == 1);
+  CHECK(delta.quantile(0.5) == 1us);
 }

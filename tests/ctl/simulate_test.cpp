@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include "config/load.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,7 +32,13 @@ void run_golden(const std::filesystem::path& events) {
   std::ifstream args(dir / (stem + ".args"));
   for (std::string line; std::getline(args, line);) {
     if (line.empty() || line[0] == '#') continue;
-    if (line.rfind("--until ", 0) == 0) {
+    if (line.rfind("--config ", 0) == 0) {
+      const auto loaded = config::load_file((dir / line.substr(9)).string());
+      REQUIRE(loaded);
+      const auto until = options.until;
+      options = ctl::options_from_config(*loaded.value());
+      options.until = until;
+    } else if (line.rfind("--until ", 0) == 0) {
       options.until = base::from_unix_seconds(std::stod(line.substr(8)));
     } else if (line.rfind("--whitelist ", 0) == 0) {
       options.whitelist.push_back(*base::ip_prefix::parse(line.substr(12)));
@@ -80,4 +91,23 @@ TEST_CASE("garbage input never stops the replay", "[ctl][simulate]") {
   const auto summary = ctl::simulate({}, in, out, err);
   CHECK(summary.bad_lines == 3);
   CHECK(summary.events == 1);
+}
+
+namespace {
+int run_tollgatectl(const std::string& args) {
+  const std::string command = std::string(TOLLGATE_BINARY_DIR) + "/ctl/tollgatectl " + args + " >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+}  // namespace
+
+TEST_CASE("tollgatectl simulate exits 0 done, 1 failed, 2 usage", "[ctl][simulate]") {
+  const std::string golden = std::string(TOLLGATE_SOURCE_DIR) + "/tests/ctl/golden/";
+  CHECK(run_tollgatectl("simulate " + golden + "extension_scan.events.jsonl") == 0);
+  CHECK(run_tollgatectl("simulate " + golden + "config_site.events.jsonl --config " + golden + "config_site.toml") == 0);
+  CHECK(run_tollgatectl("simulate /nonexistent.jsonl") == 1);
+  CHECK(run_tollgatectl("simulate " + golden + "extension_scan.events.jsonl --config /nonexistent.toml") == 1);
+  CHECK(run_tollgatectl("simulate " + golden + "extension_scan.events.jsonl --set SS_ENDPOINTREGISTERRETRY=0") == 2);
+  CHECK(run_tollgatectl("simulate") == 2);
+  CHECK(run_tollgatectl("frobnicate") == 2);
 }

@@ -24,15 +24,9 @@ const auto server_v4 = addr("192.0.2.1");
 const auto server_v6 = addr("2001:db8::1");
 const auto server_v6b = addr("2001:db8:0:1::1");
 
-/// Sends `count` datagrams "<tag> i" then a marker from a clean source; returns what arrived.
 std::vector<std::string> exchange(kernel_fixture& f, udp_socket& server, const std::string& source,
                                   const tollgate::base::ip_address& to, const std::string& tag, int count = 3) {
-  auto sender = f.attacker_socket(source);
-  for (int i = 0; i < count; ++i) sender->send_to(to, 5060, tag + " " + std::to_string(i));
-  auto marker_source = f.attacker_socket(to.is_v4() ? "192.0.2.9" : "2001:db8:0:1::2");
-  const auto marker = "marker " + tag;
-  marker_source->send_to(to.is_v4() ? to : server_v6b, 5060, marker);
-  auto got = server.receive_until_marker(marker, 3s);
+  auto got = f.exchange(server, source, to, tag, count);
   REQUIRE(got.has_value());
   return *got;
 }

@@ -2,6 +2,7 @@
 #include "tests/netfilter/kernel_fixture.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 
 namespace tollgate::netfilter::test {
@@ -54,6 +55,17 @@ std::string kernel_fixture::nft(const std::string& args) const {
   while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
   ::pclose(pipe);
   return out;
+}
+
+std::optional<std::vector<std::string>> kernel_fixture::exchange(udp_socket& server, const std::string& source,
+                                                                 const base::ip_address& to, const std::string& tag,
+                                                                 int count) const {
+  auto sender = attacker_socket(source);
+  for (int i = 0; i < count; ++i) sender->send_to(to, 5060, tag + " " + std::to_string(i));
+  auto marker_source = attacker_socket(to.is_v4() ? "192.0.2.9" : "2001:db8:0:1::2");
+  const auto marker = "marker " + tag;
+  marker_source->send_to(to.is_v4() ? to : addr("2001:db8:0:1::1"), 5060, marker);
+  return server.receive_until_marker(marker, std::chrono::seconds{3});
 }
 
 }  // namespace tollgate::netfilter::test

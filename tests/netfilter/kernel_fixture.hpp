@@ -5,8 +5,10 @@
 #include "tests/netfilter/netns.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace tollgate::netfilter::test {
 
@@ -33,6 +35,12 @@ struct kernel_fixture {
   std::uint64_t counter(const std::string& name);
   /// Runs `nft` in the server namespace and returns its output.
   std::string nft(const std::string& args) const;
+  /// Sends `count` datagrams "<tag> i" from `source` to `to`, then a marker from a clean
+  /// source (192.0.2.9 or 2001:db8:0:1::2); what arrived before the marker, or nullopt when
+  /// the marker itself did not arrive within 3 s.
+  std::optional<std::vector<std::string>> exchange(udp_socket& server, const std::string& source,
+                                                   const base::ip_address& to, const std::string& tag,
+                                                   int count = 3) const;
 };
 
 }  // namespace tollgate::netfilter::test

@@ -31,13 +31,13 @@ TEST_CASE("ensure_table creates table, counters, sets, chains, then replaces the
   const ruleset_builder builder{table_spec{}};
   const auto batch = builder.ensure_table(1);
   const auto t = types(batch);
-  REQUIRE(t.size() == 1 + 2 + 9 + 2 + 3 + 3 + 4 + 5 + 1);
+  REQUIRE(t.size() == 1 + 2 + 10 + 2 + 3 + 3 + 4 + 6 + 1);
   CHECK(t.front() == NFT_MSG_NEWTABLE);
   CHECK(std::count(t.begin(), t.end(), NFT_MSG_NEWOBJ) == 2);
-  CHECK(std::count(t.begin(), t.end(), NFT_MSG_NEWSET) == 9);
+  CHECK(std::count(t.begin(), t.end(), NFT_MSG_NEWSET) == 10);
   CHECK(std::count(t.begin(), t.end(), NFT_MSG_NEWCHAIN) == 3);
   CHECK(std::count(t.begin(), t.end(), NFT_MSG_DELRULE) == 3);
-  CHECK(std::count(t.begin(), t.end(), NFT_MSG_NEWRULE) == 10);
+  CHECK(std::count(t.begin(), t.end(), NFT_MSG_NEWRULE) == 11);
   // Nothing is created exclusively: an existing table is adopted.
   for (const auto& m : decode(batch)) CHECK((m.flags & NLM_F_EXCL) == 0);
   // Chains exist before the rules that use them; rules are flushed before being re-added.
@@ -55,13 +55,14 @@ TEST_CASE("the sets have the key types and flags of the spec", "[netfilter][rule
   for (const auto& m : messages) {
     if (!m.batch_control && m.type == NFT_MSG_NEWSET) sets.push_back(m.text);
   }
-  REQUIRE(sets.size() == 9);
-  CHECK(contains(sets[0], "block_v4 tg_test 10"));    // timeout
-  CHECK(contains(sets[1], "block_v6 tg_test 14"));    // interval | timeout
-  CHECK(contains(sets[2], "allow_v4 tg_test 4"));     // interval
-  CHECK(contains(sets[5], "trusted_v6 tg_test 4"));
-  CHECK(contains(sets[6], "sip_ports tg_test 0"));
-  CHECK(contains(sets[7], "register_meter_v4 tg_test 30 timeout 60000ms size 65535"));  // dynamic | timeout
+  REQUIRE(sets.size() == 10);
+  CHECK(contains(sets[0], "block_v4 tg_test 10"));      // timeout
+  CHECK(contains(sets[1], "block_net_v4 tg_test 14"));  // interval | timeout
+  CHECK(contains(sets[2], "block_v6 tg_test 14"));
+  CHECK(contains(sets[3], "allow_v4 tg_test 4"));       // interval
+  CHECK(contains(sets[6], "trusted_v6 tg_test 4"));
+  CHECK(contains(sets[7], "sip_ports tg_test 0"));
+  CHECK(contains(sets[8], "register_meter_v4 tg_test 30 timeout 60000ms size 65535"));  // dynamic | timeout
   std::string ports;
   for (const auto& m : messages) {
     if (!m.batch_control && m.type == NFT_MSG_NEWSETELEM) ports = m.text;
@@ -72,19 +73,31 @@ TEST_CASE("the sets have the key types and flags of the spec", "[netfilter][rule
 
 TEST_CASE("prerouting rules: allow, block with counter, REGISTER to the rate chain", "[netfilter][ruleset_builder]") {
   const auto rules = rules_of(ruleset_builder{table_spec{}}.ensure_table(1));
-  REQUIRE(rules.size() == 10);
-  // register_rate first (4), then prerouting (5), then input (1).
+  REQUIRE(rules.size() == 11);
+  // register_rate first (4), then prerouting (6), then input (1).
   CHECK(contains(rules[4], "inet tollgate prerouting"));
   CHECK(contains(rules[4], "[ cmp eq reg 1 0x00000002 ]\n  [ payload load 4b @ network header + 12 => reg 1 ]\n"
                            "  [ lookup reg 1 set allow_v4 ]\n  [ immediate reg 0 accept ]"));
   CHECK(contains(rules[5], "[ cmp eq reg 1 0x0000000a ]\n  [ payload load 16b @ network header + 8 => reg 1 ]\n"
                            "  [ lookup reg 1 set allow_v6 ]"));
   CHECK(contains(rules[6], "[ lookup reg 1 set block_v4 ]\n  [ objref type 1 name drop_blocked"));
-  CHECK(contains(rules[7], "[ lookup reg 1 set block_v6 ]\n  [ objref type 1 name drop_blocked"));
-  CHECK(contains(rules[8], "[ meta load l4proto => reg 1 ]\n  [ cmp eq reg 1 0x00000011 ]\n"
+  CHECK(contains(rules[8], "[ lookup reg 1 set block_v6 ]\n  [ objref type 1 name drop_blocked"));
+  CHECK(contains(rules[9], "[ meta load l4proto => reg 1 ]\n  [ cmp eq reg 1 0x00000011 ]\n"
                            "  [ payload load 2b @ transport header + 2 => reg 1 ]\n  [ lookup reg 1 set sip_ports ]\n"
                            "  [ payload load 8b @ transport header + 8 => reg 1 ]\n"
                            "  [ cmp eq reg 1 0x49474552 0x52455453 ]\n  [ immediate reg 0 jump -> register_rate ]"));
+}
+
+TEST_CASE("IPv4 prefixes have their own interval set and rule, after the host set", "[netfilter][ruleset_builder]") {
+  const auto rules = rules_of(ruleset_builder{table_spec{}}.ensure_table(1));
+  REQUIRE(rules.size() == 11);
+  INFO(rules[7]);
+  // As `nft --debug=netlink` encodes "ip saddr @block_net_v4 counter name drop_blocked drop".
+  CHECK(contains(rules[7], "inet tollgate prerouting\n  [ meta load nfproto => reg 1 ]\n"
+                           "  [ cmp eq reg 1 0x00000002 ]\n  [ payload load 4b @ network header + 12 => reg 1 ]\n"
+                           "  [ lookup reg 1 set block_net_v4 ]\n  [ objref type 1 name drop_blocked"));
+  CHECK(contains(rules[7], "]\n  [ immediate reg 0 drop ]"));
+  CHECK(contains(rules[6], "set block_v4 ]"));
 }
 
 TEST_CASE("the REGISTER meter skips trusted sources and drops over the rate", "[netfilter][ruleset_builder]") {
@@ -136,7 +149,7 @@ TEST_CASE("the queue rule: compat target, native expression, or none", "[netfilt
   CHECK_FALSE(builder.spec().inspect);
   CHECK(rules_of(builder.set_inspect(1, true)).size() == 1);
   spec.inspect = false;
-  CHECK(rules_of(ruleset_builder{spec}.ensure_table(1)).size() == 9);
+  CHECK(rules_of(ruleset_builder{spec}.ensure_table(1)).size() == 10);
 }
 
 TEST_CASE("teardown deletes our table only, the probe always aborts", "[netfilter][ruleset_builder]") {

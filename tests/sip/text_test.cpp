@@ -32,6 +32,10 @@ TEST_CASE("parse_uint rejects signs, junk and overflow", "[sip][text]") {
   CHECK_FALSE(parse_uint("1 ", 255));
   CHECK_FALSE(parse_uint("36893488147419103232", UINT64_MAX));
   CHECK(parse_uint("18446744073709551615", UINT64_MAX) == UINT64_MAX);
+  CHECK_FALSE(parse_uint("18446744073709551616", UINT64_MAX));
+  CHECK(parse_uint("9999999999999999999", UINT64_MAX) == 9999999999999999999u);
+  CHECK_FALSE(parse_uint("9999999999999999999", 2147483647));
+  CHECK(parse_uint("00000000000000000000000001", 1) == 1u);
 }
 
 TEST_CASE("quoted strings honour quoted-pairs", "[sip][text]") {

@@ -55,6 +55,8 @@ TEST_CASE("each checked header reports its own error", "[sip][validate]") {
   CHECK(validate_text(with_header("Via", "Via: SIP/3.0/UDP host"))->code == errc::bad_via);
   CHECK(validate_text(with_header("To", "To: \"open <sip:a@b>"))->code == errc::bad_name_addr);
   CHECK(validate_text(with_header("Contact", "Contact: <sip:a@b"))->code == errc::bad_name_addr);
+  CHECK(validate_text(with_header("To", "To: <sip:a@b>;tag"))->code == errc::bad_name_addr);
+  CHECK(validate_text(with_header("From", "From: <sip:a@b>;tag=\"x\""))->code == errc::bad_name_addr);
   CHECK_FALSE(validate_text(with_header("Contact", "Contact: *")));
   CHECK(validate_text(with_header("Call-ID", "Call-ID: a b"))->code == errc::bad_call_id);
   CHECK(validate_text(with_header("CSeq", "CSeq: 1"))->code == errc::bad_cseq);
