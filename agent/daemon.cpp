@@ -51,6 +51,34 @@ netfilter::firewall open_firewall(const config::config& c) {
   return firewall;
 }
 
+/// Binds the inspector's queue before anything touches the kernel table, so that an agent
+/// that cannot inspect stops before it changes anything.
+netfilter::queue_receiver open_queue(const config::config& c) {
+  netfilter::queue_config qc;
+  qc.num = c.agent.queue;
+  auto opened = netfilter::queue_receiver::open(qc);
+  if (opened) return std::move(opened.value);
+  if (opened.error.code == netfilter::errc::queue_busy) {
+    throw std::runtime_error("NFQUEUE " + std::to_string(qc.num) +
+                             " is bound by another process (another tollgate-agent?); stop it or set [agent] queue "
+                             "to a free queue number");
+  }
+  throw std::runtime_error("NFQUEUE " + std::to_string(qc.num) + ": " + opened.error.message());
+}
+
+policy::report report_of(const inspection& i, base::timestamp now) {
+  policy::report r;
+  r.type = i.reason == inspect_reason::malformed_sip ? policy::report_type::malformed_sip
+                                                     : policy::report_type::scanner_seen;
+  r.time = now;
+  r.ip = i.source;
+  r.port = i.source_port;
+  r.transport = "udp";
+  r.user_agent = i.user_agent;
+  r.call_id = i.call_id;
+  return r;
+}
+
 }  // namespace
 
 daemon::daemon(daemon_options options)
@@ -76,6 +104,7 @@ daemon::daemon(daemon_options options)
   engine_options.scanner_user_agents = config_->scanner_user_agents;
   engine_ = std::make_unique<policy::engine>(config_->parameters, engine_options);
 
+  auto queue = open_queue(*config_);
   firewall_ = open_firewall(*config_);
   kernel_ = std::make_unique<netfilter_kernel>(firewall_);
   core_options core_opts;
@@ -84,6 +113,7 @@ daemon::daemon(daemon_options options)
   core_ = std::make_unique<agent::core>(*engine_, *kernel_, *journal_, clock_, core_opts);
   control_hooks hooks;
   hooks.kernel_status = [this] { return kernel_status(); };
+  hooks.inspector_status = [this] { return pump_ ? pump_->status() : wire::json::object(); };
   hooks.reload = [this] {
     try {
       reload();
@@ -117,6 +147,15 @@ daemon::daemon(daemon_options options)
   if (!server_->stats().admin_acl_problem.empty()) {
     spdlog::warn("agent socket: members of tollgate-admin need group tollgate too: {}", server_->stats().admin_acl_problem);
   }
+
+  pump_ = std::make_unique<queue_pump>(io_, std::move(queue), inspector(config_->scanner_user_agents), clock_);
+  pump_->enabled = [this] { return core_->engine().parameters().enabled(policy::parameter::INSPECT_ENABLE); };
+  pump_->on_drop = [this](const inspection& i, base::timestamp now) {
+    core_->submit(report_of(i, now), clock_.steady_now());
+    schedule_flush();
+  };
+  spdlog::info("inspector: bound to NFQUEUE {} ({} scanner fingerprints)", config_->agent.queue,
+               config_->scanner_user_agents.size());
 
   auto monitor = netfilter::table_monitor::open(config_->agent.table);
   if (!monitor) throw std::runtime_error("netlink monitor: " + monitor.error.message());
@@ -202,6 +241,7 @@ void daemon::wait_signal() {
 void daemon::reload() {
   auto fresh = load_config(options_.config_path);  // throws with every problem in the file
   core_->reconfigure(fresh->whitelist, fresh->gateway_networks(), fresh->parameters);
+  pump_->set_inspector(inspector(fresh->scanner_user_agents));
   config_ = std::move(fresh);
   spdlog::info("agent: configuration reloaded");
 }
@@ -223,6 +263,7 @@ wire::json daemon::kernel_status() {
 void daemon::stop() {
   sd_notify(0, "STOPPING=1");
   server_->stop();
+  pump_->stop();
   core_->flush();
   core_->tick();
   io_.stop();
@@ -231,6 +272,7 @@ void daemon::stop() {
 int daemon::run() {
   wait_signal();
   watch_table();
+  pump_->start();
   arm_tick();
   reconcile_timer_.expires_after(reconcile_period);
   std::function<void(const boost::system::error_code&)> periodic = [this, &periodic](const boost::system::error_code& ec) {

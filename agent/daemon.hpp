@@ -13,6 +13,7 @@
 #include "agent/core.hpp"
 #include "agent/netfilter_kernel.hpp"
 #include "agent/socket_server.hpp"
+#include "agent/queue_pump.hpp"
 #include "config/config.hpp"
 #include "netfilter/firewall.hpp"
 #include "netfilter/table_monitor.hpp"
@@ -41,6 +42,8 @@ public:
   agent::core& core() { return *core_; }
   const config::config& current_config() const { return *config_; }
   const std::string& socket_path() const { return socket_path_; }
+  /// The NFQUEUE inspector (counters and recent drops for `status`).
+  const queue_pump& pump() const { return *pump_; }
   /// Called by the socket layer after reports arrived: one flush per burst.
   void schedule_flush();
 
@@ -68,6 +71,7 @@ private:
   std::unique_ptr<agent::core> core_;
   std::unique_ptr<control_service> service_;
   std::unique_ptr<socket_server> server_;
+  std::unique_ptr<queue_pump> pump_;
   netfilter::table_monitor monitor_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitor_fd_;
   boost::asio::steady_timer tick_timer_;
