@@ -7,6 +7,8 @@ function(tollgate_test name label)
   cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} $<TARGET_OBJECTS:tollgate_catch_main> ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE Catch2::Catch2 ${ARG_LIBS})
+  target_precompile_headers(${name} REUSE_FROM tollgate_catch_pch)
+  target_compile_options(${name} PRIVATE -O0)
   target_compile_definitions(${name} PRIVATE
     TOLLGATE_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     TOLLGATE_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared"

@@ -1,0 +1,1 @@
+// Owns the precompiled Catch2 header that every test executable reuses.
