@@ -287,15 +287,14 @@ void call::on_client_response(client_tx& c, const sip::message& m, base::timesta
 
 void call::on_b_invite_response(const sip::message& m, base::timestamp now, effects& out) {
   const int status = m.status_code();
-  if (status == 100) return;
-  if (const auto to = m.to(); to && !to->tag().empty()) b_.remote_tag = std::string(to->tag());
+  if (const auto to = m.to(); to && !to->tag().empty() && status > 100) b_.remote_tag = std::string(to->tag());
   if (status < 200) {
-    b_provisional_ = true;
+    b_provisional_ = true;  // 100 too: from now on a CANCEL may go (RFC 3261 §9.1)
     if (cancel_pending_) {
       send_cancel(now, out);
       return;
     }
-    if (a_final_) return;
+    if (a_final_ || status == 100) return;
     if (server_tx* s = find_server(a_invite_slot_)) respond(*s, status, m.reason_phrase(), &m, now, out);
     if (state_ == call_state::calling) state_ = call_state::early;
     return;
