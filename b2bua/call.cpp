@@ -374,6 +374,7 @@ void call::on_timer(std::uint32_t id, base::timestamp now, effects& out) {
     if (id == timer_2xx_give_up[index(side)] && p.active) {
       // No ACK for our 2xx: the dialog is dead on that side (RFC 3261 §13.3.1.4).
       stop_pending_2xx(side, out);
+      if (state_ == call_state::ending) return;  // already hung up by a BYE
       hang_up("no ACK", 408, now, out);
       send_bye(side, now, out);
       send_bye(other(side), now, out);
@@ -389,11 +390,20 @@ void call::on_timer(std::uint32_t id, base::timestamp now, effects& out) {
 }
 
 void call::on_transport_failed(leg side, base::timestamp now, effects& out) {
-  for (auto& c : clients_) {
-    if (c.side == side) apply(c, c.tx.on_transport_error(now), nullptr, now, out);
+  // By slot: handling a termination may start new transactions (a CANCEL, a BYE).
+  std::vector<std::uint32_t> slots;
+  for (const auto& c : clients_) {
+    if (c.side == side) slots.push_back(c.slot);
   }
-  for (auto& s : servers_) {
-    if (s.side == side) apply(s, s.tx.on_transport_error(now), now, out);
+  for (std::uint32_t slot : slots) {
+    if (client_tx* c = find_client(slot)) apply(*c, c->tx.on_transport_error(now), nullptr, now, out);
+  }
+  slots.clear();
+  for (const auto& s : servers_) {
+    if (s.side == side) slots.push_back(s.slot);
+  }
+  for (std::uint32_t slot : slots) {
+    if (server_tx* s = find_server(slot)) apply(*s, s->tx.on_transport_error(now), now, out);
   }
   if (pending_[index(side)].active) {
     stop_pending_2xx(side, out);

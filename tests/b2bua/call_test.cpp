@@ -231,7 +231,7 @@ TEST_CASE("a 401 without configured credentials is not answered", "[b2bua][call]
   CHECK(test::sent(fx, "SIP/2.0 403").size() == 1);
 }
 
-TEST_CASE("final failures are relayed; the call ends when its transactions do", "[b2bua][call]") {
+TEST_CASE("final failures are relayed and the call ends when its transactions do", "[b2bua][call]") {
   fixture f;
   auto fx = f.start();
   callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};

@@ -40,7 +40,7 @@ TEST_CASE("an answered call's record", "[b2bua][cdr_builder]") {
   CHECK(r->disconnect_reason == "caller hung up");
 }
 
-TEST_CASE("an unanswered attempt has no answer time and no duration; finish happens once", "[b2bua][cdr_builder]") {
+TEST_CASE("an unanswered attempt has no answer time and no duration and finish happens once", "[b2bua][cdr_builder]") {
   const sip::message m = test::parse(test::invite_text({}));
   cdr_builder b(m, src, t0);
   b.account("1001", store::billing_mode::endpoint);

@@ -44,7 +44,7 @@ TEST_CASE("strip and add rewrite the number", "[b2bua][routing]") {
   CHECK(rewrite_number("12", 5, "x") == "x");
 }
 
-TEST_CASE("a registered endpoint comes before gateways; nothing matching means no route", "[b2bua][routing]") {
+TEST_CASE("a registered endpoint comes before gateways and nothing matching means no route", "[b2bua][routing]") {
   auto g = gateway("carrier", {"1"}, 1, "00");
   g.port = 5080;
   g.transport = config::transport::tcp;

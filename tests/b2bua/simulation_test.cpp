@@ -1,7 +1,8 @@
 // A deterministic simulation of callers, a carrier and the B2BUA core: seeded random
 // behaviour (answers, ringing, rejections, silence, carrier challenges, cancels, BYEs from
 // either side, illegal callers) over an in-memory lossy network on a manual clock, with
-// invariants checked at the end. The seed is printed; TOLLGATE_SEED=N reruns one seed.
+// invariants checked at the end. The seed is printed; TOLLGATE_SEED=N reruns one seed and
+// TOLLGATE_TRACE=TEXT prints every delivered message that contains TEXT (a Call-ID).
 #include "b2bua/call.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,9 +11,9 @@
 #include <iostream>
 #include <map>
 #include <random>
-#include <set>
 
 #include "b2bua/authorization.hpp"
+#include "b2bua/rejection_cache.hpp"
 #include "b2bua/routing.hpp"
 #include "support.hpp"
 
@@ -112,7 +113,7 @@ struct sim {
   std::vector<std::map<std::uint32_t, base::timestamp>> timers;  // the adapter's view, per call
   std::vector<bool> ended;
   std::map<std::string, int> cdrs;  // per A-leg Call-ID
-  std::set<std::pair<std::string, std::string>> rejected;  // (Call-ID, branch) of illegal INVITEs answered
+  rejection_cache rejected;
   int illegal_reports = 0;
   std::uint64_t counter = 0;
   std::vector<std::string> violations;
@@ -167,14 +168,14 @@ struct sim {
     }
     if (!m.is_request() || m.method() != sip::method::invite) return;  // strays: ACKs of 403s and late ones
     const source_address src{*base::ip_address::parse(p.from.host), p.from.port, p.from.transport};
-    const auto key = std::make_pair(id, std::string(m.top_via()->branch()));
-    if (rejected.count(key) != 0) {  // a retransmitted illegal INVITE: same answer, no new CDR
+    const std::string branch(m.top_via()->branch());
+    if (rejected.seen(id, branch, w.now)) {  // a retransmitted illegal INVITE: same answer, no new CDR
       w.send(switch_address, p.from, plain_response(m, src, 403));
       return;
     }
     const authorization a = authorize({m, src, {}, false}, {gateways, {}}, policy::parameter_set{}, w.now);
     if (a.outcome != authorization_outcome::authorized) {
-      rejected.insert(key);
+      rejected.remember(id, branch, w.now);
       if (a.cdr) ++cdrs[a.cdr->call_id];
       if (a.report && a.report->type == policy::report_type::illegal_call) ++illegal_reports;
       if (a.status != 0) w.send(switch_address, p.from, plain_response(m, src, a.status));
@@ -311,7 +312,7 @@ struct sim {
   }
 
   // -- the carrier --
-  void carrier_receive(const sip::message& m) {
+  void carrier_receive(sip::message m) {
     const std::string id(m.call_id());
     if (!m.is_request()) {
       if (m.cseq()->method == "BYE") carrier[id].bye_done = true;
@@ -363,7 +364,7 @@ struct sim {
           cc.last_response = test::response_text(m, 100, cc.tag, carrier_address.host);
           w.send(carrier_address, switch_address, cc.last_response);
         }
-        cc.invite = std::move(const_cast<sip::message&>(m));
+        cc.invite = std::move(m);
         return;
       }
       case sip::method::ack:  // the ACK of a 407 is not the ACK of the final answer
@@ -441,7 +442,7 @@ struct sim {
         switch_receive(p);
       } else if (p.to == carrier_address) {
         auto parsed = sip::parse(p.text);
-        if (parsed.ok()) carrier_receive(*parsed.msg);
+        if (parsed.ok()) carrier_receive(std::move(*parsed.msg));
       } else {
         auto parsed = sip::parse(p.text);
         if (!parsed.ok()) continue;
