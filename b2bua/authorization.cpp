@@ -138,6 +138,14 @@ authorization authorize(const authorization_request& r, const authorization_acco
   return illegal(r, p, now);
 }
 
+std::vector<std::string_view> credential_values(const sip::message& request) {
+  std::vector<std::string_view> out;
+  for (const auto& h : request.headers()) {
+    if (h.id == sip::header_id::authorization || h.id == sip::header_id::proxy_authorization) out.push_back(h.value);
+  }
+  return out;
+}
+
 std::string challenge_response(const sip::message& request, const source_address& source,
                                const sip::digest_challenges& challenges) {
   sip::response_builder b(request, challenges.status);

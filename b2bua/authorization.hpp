@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "b2bua/effect.hpp"
 #include "config/config.hpp"
@@ -65,6 +66,10 @@ struct authorization_accounts {
 /// SS_REPLY_UNAUTHORIZED = 0; a CDR when SERVER_BILLING_RECORD_ILLEGAL_CALL = 1).
 authorization authorize(const authorization_request& request, const authorization_accounts& accounts,
                         const policy::parameter_set& parameters, base::timestamp now);
+
+/// Every Authorization and Proxy-Authorization value of `request`, in order: credentials
+/// are accepted in either header whatever the challenge was (digest_server::verify_all).
+std::vector<std::string_view> credential_values(const sip::message& request);
 
 /// The 401/407 response carrying `challenges` (from digest_server::challenge).
 std::string challenge_response(const sip::message& request, const source_address& source,

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sip/digest_client.hpp"
 #include "support.hpp"
 
 using namespace tollgate;
@@ -170,4 +171,56 @@ TEST_CASE("responses for challenges and refusals", "[b2bua][authorization]") {
   const sip::message f = test::parse(plain_response(m, src, 403));
   CHECK(f.status_code() == 403);
   CHECK(f.call_id() == "a-call-1");
+}
+
+TEST_CASE("digest end to end: challenged, answered in either header, authorized", "[b2bua][authorization]") {
+  const accounts_fixture accounts;
+  auto store = std::make_shared<sip::digest_credential_store>("tollgate");
+  store->add_password("1001", "s3cret-1001");
+  store->add_password("gwuser", "gw-secret");
+  sip::nonce_secret secret;
+  secret.bytes.fill(7);
+  sip::digest_server server({}, secret, store);
+  const source_address src{*base::ip_address::parse("192.0.2.30"), 5060, config::transport::udp};
+  const policy::parameter_set p;  // SS_AUTHCHALLENGEMODE 2: 407
+
+  struct {
+    const char* user;
+    const char* password;
+    bool swap_header;  // answer a 407 in Authorization instead of Proxy-Authorization
+    authorization_outcome outcome;
+    const char* account;
+  } const rows[] = {
+      {"1001", "s3cret-1001", false, authorization_outcome::authorized, "1001"},
+      {"1001", "s3cret-1001", true, authorization_outcome::authorized, "1001"},
+      {"gwuser", "gw-secret", false, authorization_outcome::authorized, "pw-gw"},
+      {"1001", "wrong", false, authorization_outcome::refused, ""},
+  };
+  for (const auto& row : rows) {
+    INFO(row.user << " / " << row.password << (row.swap_header ? " (other header)" : ""));
+    const sip::message first = test::parse(test::invite_text({}));
+    const auto none = server.verify_all(credential_values(first), "INVITE", src.ip, t0);
+    const authorization a = authorize({first, src, none, true}, accounts.view(), p, t0);
+    REQUIRE(a.outcome == authorization_outcome::challenge);
+    REQUIRE(a.status == 407);
+    const auto challenges = server.challenge(a.challenge, "INVITE", src.ip, t0);
+    const sip::message response = test::parse(challenge_response(first, src, challenges));
+    REQUIRE(response.status_code() == 407);
+
+    std::uint64_t n = 0;
+    sip::digest_client client([&n] { return ++n; });
+    const auto values = response.header_values("Proxy-Authenticate");
+    auto answer = client.answer(407, values, "INVITE", "sip:0044123456@192.0.2.1", row.user, row.password);
+    REQUIRE(std::holds_alternative<sip::digest_answer>(answer));
+    const auto& ans = std::get<sip::digest_answer>(answer);
+    test::invite_spec spec;
+    spec.cseq = 2;
+    spec.branch = "z9hG4bKa2";
+    spec.extra = std::string(row.swap_header ? "Authorization" : ans.header_name) + ": " + ans.value + "\r\n";
+    const sip::message second = test::parse(test::invite_text(spec));
+    const auto verified = server.verify_all(credential_values(second), "INVITE", src.ip, t0);
+    const authorization b = authorize({second, src, verified, true}, accounts.view(), p, t0);
+    CHECK(b.outcome == row.outcome);
+    CHECK(b.account == row.account);
+  }
 }
