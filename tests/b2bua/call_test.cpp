@@ -1,0 +1,417 @@
+#include "b2bua/call.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "sip/digest_client.hpp"
+#include "support.hpp"
+
+using namespace tollgate;
+using namespace tollgate::b2bua;
+using namespace std::chrono_literals;
+
+namespace {
+
+const base::timestamp t0 = base::from_unix_seconds(1764158400);
+const source_address caller_src{*base::ip_address::parse("198.51.100.7"), 5060, config::transport::udp};
+const destination carrier{"192.0.2.50", 5060, config::transport::udp};
+const std::string b_sdp = "v=0\r\no=callee 2 2 IN IP4 192.0.2.50\r\n";
+
+route gateway_route(bool credentials = false) {
+  route r;
+  r.kind = route_kind::gateway;
+  r.target = "carrier-1";
+  r.callee = "0044123456";
+  r.request_uri = "sip:0044123456@192.0.2.50";
+  r.address = carrier;
+  if (credentials) {
+    r.auth_username = "acct";
+    r.auth_password = "pw";
+  }
+  return r;
+}
+
+struct fixture {
+  std::uint64_t counter = 0;
+  base::timestamp now = t0;
+  std::optional<call> c;
+  effects all;  // every effect so far
+  std::vector<store::cdr_record> cdrs;
+
+  effects start(const test::invite_spec& spec = {}, std::optional<route> r = gateway_route()) {
+    call_options o;
+    o.local_host = "192.0.2.1";
+    o.random = [this] { return ++counter; };
+    o.no_answer_timeout = 60s;
+    call_setup s{caller_src, "customer-a", store::billing_mode::gateway, std::move(r)};
+    c.emplace(test::parse(test::invite_text(spec)), std::move(s), std::move(o), now);
+    return keep(c->start(now));
+  }
+  effects feed(const std::string& text) { return keep(c->on_event(message_received{test::parse(text)}, now)); }
+  effects keep(effects fx) {
+    for (const auto& e : fx) {
+      all.push_back(e);
+      if (const auto* w = std::get_if<write_cdr>(&e)) cdrs.push_back(w->record);
+    }
+    return fx;
+  }
+  /// Fires the earliest armed timer (moving the clock there); empty when none is armed.
+  effects fire_next() {
+    const auto& armed = c->armed_timers();
+    if (armed.empty()) return {};
+    auto best = armed.begin();
+    for (auto it = armed.begin(); it != armed.end(); ++it) {
+      if (it->second < best->second) best = it;
+    }
+    now = std::max(now, best->second);
+    return keep(c->on_event(timer_fired{best->first}, now));
+  }
+  /// Fires timers until the call ends (bounded).
+  void run_out() {
+    for (int i = 0; i < 200 && !c->ended(); ++i) {
+      if (c->armed_timers().empty()) break;
+      fire_next();
+    }
+  }
+};
+
+// The callee's and the caller's views of the dialogs, built from what the call sent.
+struct callee_side {
+  sip::message invite;
+  std::string tag = "btag";
+  std::string respond(int status, std::string_view body = {}) const {
+    return test::response_text(invite, status, tag, "192.0.2.50", body);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a call from INVITE to BYE: two dialogs, relayed answers, SDP both ways", "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  CHECK(test::only(fx, "SIP/2.0 100").call_id() == "a-call-1");
+  CHECK(test::sent(fx, "SIP/2.0 100").front().to == caller_src.as_destination());
+  const auto b_invites = test::sent(fx, "INVITE ");
+  REQUIRE(b_invites.size() == 1);
+  CHECK(b_invites.front().to == carrier);
+  callee_side b{test::parse(b_invites.front().text)};
+  CHECK(b.invite.request_uri_text() == "sip:0044123456@192.0.2.50");
+  CHECK(b.invite.call_id() != "a-call-1");
+  CHECK(b.invite.call_id() == f.c->b_call_id());
+  CHECK(b.invite.from()->tag() != "ftag1");
+  CHECK(b.invite.from()->address.user == "1001");
+  CHECK(b.invite.top_via()->branch() != "z9hG4bKa1");
+  CHECK(b.invite.max_forwards() == 69u);
+  CHECK(b.invite.cseq()->number == 1);
+  CHECK(b.invite.body() == test::invite_spec{}.body);
+  CHECK(f.c->state() == call_state::calling);
+
+  fx = f.feed(b.respond(100));
+  CHECK(test::sent(fx, "SIP/2.0").empty());
+  fx = f.feed(b.respond(180));
+  const sip::message ringing = test::only(fx, "SIP/2.0 180");
+  CHECK(ringing.call_id() == "a-call-1");
+  const std::string a_tag(ringing.to()->tag());
+  CHECK_FALSE(a_tag.empty());
+  CHECK(f.c->state() == call_state::early);
+
+  f.now += 5s;
+  fx = f.feed(b.respond(200, b_sdp));
+  const sip::message ok = test::only(fx, "SIP/2.0 200");
+  CHECK(ok.to()->tag() == a_tag);
+  CHECK(ok.body() == b_sdp);
+  CHECK(ok.header("Contact") == "<sip:192.0.2.1:5060>");
+  CHECK(f.c->state() == call_state::answered);
+  CHECK(f.cdrs.empty());
+
+  // The 2xx is retransmitted to A until its ACK.
+  fx = f.fire_next();
+  CHECK(test::sent(fx, "SIP/2.0 200").size() == 1);
+
+  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
+                                   "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=" + a_tag,
+                                   "a-call-1", 1));
+  const sip::message ack = test::only(fx, "ACK ");
+  CHECK(ack.call_id() == f.c->b_call_id());
+  CHECK(ack.request_uri_text() == "sip:ua@192.0.2.50");
+  CHECK(ack.to()->tag() == "btag");
+  CHECK(ack.cseq()->number == 1);
+  CHECK(f.c->state() == call_state::confirmed);
+  CHECK(f.c->armed_timers().empty());  // both INVITE transactions ended with their 2xx
+
+  f.now += 60s;
+  fx = f.feed(test::dialog_request("BYE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKbye1",
+                                   "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=" + a_tag,
+                                   "a-call-1", 2));
+  CHECK(test::only(fx, "SIP/2.0 200").cseq()->method == "BYE");
+  const sip::message bye = test::only(fx, "BYE ");
+  CHECK(bye.call_id() == f.c->b_call_id());
+  CHECK(bye.cseq()->number == 2);
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].answer_time == t0 + 5s);
+  CHECK(f.cdrs[0].duration_s == 60);
+  CHECK(f.cdrs[0].disconnect_code == 200);
+  CHECK(f.cdrs[0].routing_gateway == "carrier-1");
+  CHECK(f.cdrs[0].account == "customer-a");
+
+  fx = f.feed(test::response_text(bye, 200, "btag", "192.0.2.50"));
+  f.run_out();
+  CHECK(f.c->ended());
+  CHECK(f.c->armed_timers().empty());
+  CHECK(test::count<call_ended>(f.all) == 1);
+  CHECK(f.cdrs.size() == 1);
+}
+
+TEST_CASE("CANCEL: 200 and 487 on A, CANCEL on B once it rang", "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+
+  // Cancelled before B said anything: the CANCEL waits for B's provisional.
+  fx = f.feed(test::dialog_request("CANCEL", "sip:0044123456@192.0.2.1", "198.51.100.7", "z9hG4bKa1",
+                                   "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>", "a-call-1", 1));
+  CHECK(test::only(fx, "SIP/2.0 200").cseq()->method == "CANCEL");
+  CHECK(test::only(fx, "SIP/2.0 487").cseq()->method == "INVITE");
+  CHECK(test::sent(fx, "CANCEL ").empty());
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 487);
+
+  fx = f.feed(b.respond(180));
+  CHECK(test::sent(fx, "SIP/2.0 180").empty());
+  const sip::message cancel = test::only(fx, "CANCEL ");
+  CHECK(cancel.top_via()->branch() == b.invite.top_via()->branch());
+  CHECK(cancel.cseq()->number == b.invite.cseq()->number);
+  CHECK(cancel.to()->tag().empty());
+
+  f.feed(test::response_text(cancel, 200, "btag", "192.0.2.50"));
+  fx = f.feed(b.respond(487));
+  CHECK(test::sent(fx, "ACK ").size() == 1);  // hop by hop, from the transaction
+  CHECK(test::sent(fx, "SIP/2.0").empty());   // A already has its 487
+  f.feed(test::dialog_request("ACK", "sip:0044123456@192.0.2.1", "198.51.100.7", "z9hG4bKa1",
+                              "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=x", "a-call-1", 1));
+  f.run_out();
+  CHECK(f.c->ended());
+  CHECK(f.cdrs.size() == 1);
+}
+
+TEST_CASE("the carrier's 407 is answered once with the gateway's credentials", "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start({}, gateway_route(true));
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  sip::response_builder challenge(b.invite, 407);
+  challenge.to_tag("btag").header("Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"abc\", qop=\"auth\"");
+  fx = f.feed(challenge.build());
+  CHECK(test::sent(fx, "ACK ").size() == 1);
+  CHECK(test::sent(fx, "SIP/2.0").empty());
+  const sip::message again = test::only(fx, "INVITE ");
+  CHECK(again.cseq()->number == 2);
+  CHECK(again.call_id() == b.invite.call_id());
+  CHECK(again.from()->tag() == b.invite.from()->tag());
+  CHECK(again.top_via()->branch() != b.invite.top_via()->branch());
+  CHECK(again.header("Proxy-Authorization").find("username=\"acct\"") != std::string_view::npos);
+  CHECK(again.body() == b.invite.body());
+
+  // A second challenge is not answered again: A gets a 403.
+  sip::response_builder second(again, 407);
+  second.to_tag("btag2").header("Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"def\", qop=\"auth\"");
+  fx = f.feed(second.build());
+  CHECK(test::sent(fx, "INVITE ").empty());
+  CHECK(test::sent(fx, "SIP/2.0 403").size() == 1);
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 403);
+}
+
+TEST_CASE("a 401 without configured credentials is not answered", "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  sip::response_builder challenge(b.invite, 401);
+  challenge.to_tag("btag").header("WWW-Authenticate", "Digest realm=\"carrier\", nonce=\"abc\"");
+  fx = f.feed(challenge.build());
+  CHECK(test::sent(fx, "INVITE ").empty());
+  CHECK(test::sent(fx, "SIP/2.0 403").size() == 1);
+}
+
+TEST_CASE("final failures are relayed and the call ends when its transactions do", "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  fx = f.feed(b.respond(486));
+  CHECK(test::sent(fx, "ACK ").size() == 1);
+  CHECK(test::sent(fx, "SIP/2.0 486").size() == 1);
+  f.run_out();  // A never ACKs: G retransmits, H ends it
+  CHECK(f.c->ended());
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 486);
+  CHECK(test::sent(f.all, "SIP/2.0 486").size() > 1);
+}
+
+TEST_CASE("no answer from the gateway: 408 after Timer B", "[b2bua][call]") {
+  fixture f;
+  f.start();
+  f.run_out();
+  CHECK(f.c->ended());
+  CHECK(test::sent(f.all, "INVITE ").size() > 3);  // Timer A retransmissions
+  CHECK(test::sent(f.all, "SIP/2.0 408").size() >= 1);
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 408);
+}
+
+TEST_CASE("ringing without answer: Timer C cancels B and answers 408", "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  f.feed(b.respond(180));
+  fx = f.fire_next();
+  while (test::sent(fx, "CANCEL ").empty() && !f.c->armed_timers().empty()) fx = f.fire_next();
+  CHECK(f.now >= t0 + 60s);
+  CHECK(test::sent(fx, "SIP/2.0 408").size() == 1);
+  f.run_out();  // the callee never answers the CANCEL either
+  CHECK(f.c->ended());
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 408);
+}
+
+TEST_CASE("an unreachable gateway gives 503, an unreachable endpoint 480", "[b2bua][call]") {
+  for (const bool endpoint : {false, true}) {
+    fixture f;
+    route r = gateway_route();
+    if (endpoint) r.kind = route_kind::endpoint;
+    f.start({}, r);
+    const auto fx = f.keep(f.c->on_event(transport_failed{leg::b}, f.now));
+    CHECK(test::sent(fx, endpoint ? "SIP/2.0 480" : "SIP/2.0 503").size() == 1);
+    f.run_out();
+    CHECK(f.c->ended());
+    REQUIRE(f.cdrs.size() == 1);
+    CHECK(f.cdrs[0].disconnect_code == (endpoint ? 480 : 503));
+  }
+}
+
+TEST_CASE("Max-Forwards 0 is refused with 483, no route with 404", "[b2bua][call]") {
+  {
+    fixture f;
+    test::invite_spec s;
+    s.max_forwards = 0;
+    const auto fx = f.start(s);
+    CHECK(test::sent(fx, "INVITE ").empty());
+    CHECK(test::sent(fx, "SIP/2.0 483").size() == 1);
+    f.run_out();
+    CHECK(f.c->ended());
+    CHECK(f.cdrs.at(0).disconnect_code == 483);
+  }
+  {
+    fixture f;
+    const auto fx = f.start({}, std::nullopt);
+    CHECK(test::sent(fx, "SIP/2.0 404").size() == 1);
+    f.run_out();
+    CHECK(f.c->ended());
+    CHECK(f.cdrs.at(0).disconnect_code == 404);
+    CHECK(f.cdrs.at(0).routing_gateway.empty());
+  }
+}
+
+namespace {
+
+// Brings a call to confirmed; returns the B INVITE and A's tag.
+std::pair<callee_side, std::string> confirmed(fixture& f) {
+  auto fx = f.start();
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  fx = f.feed(b.respond(200, b_sdp));
+  const std::string a_tag(test::only(fx, "SIP/2.0 200").to()->tag());
+  f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
+                              "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=" + a_tag,
+                              "a-call-1", 1));
+  REQUIRE(f.c->state() == call_state::confirmed);
+  return {std::move(b), a_tag};
+}
+
+}  // namespace
+
+TEST_CASE("BYE from the callee goes to the caller in the caller's dialog", "[b2bua][call]") {
+  fixture f;
+  auto [b, a_tag] = confirmed(f);
+  auto fx = f.feed(test::dialog_request("BYE", "sip:192.0.2.1:5060", "192.0.2.50", "z9hG4bKbb1",
+                                        "<sip:0044123456@192.0.2.50>;tag=btag",
+                                        std::string("<sip:1001@192.0.2.1>;tag=") + std::string(b.invite.from()->tag()),
+                                        f.c->b_call_id(), 7));
+  CHECK(test::only(fx, "SIP/2.0 200").call_id() == f.c->b_call_id());
+  const sip::message bye = test::only(fx, "BYE ");
+  CHECK(test::sent(fx, "BYE ").front().to == caller_src.as_destination());
+  CHECK(bye.call_id() == "a-call-1");
+  CHECK(bye.request_uri_text() == "sip:1001@198.51.100.7:5060");
+  CHECK(bye.from()->tag() == a_tag);
+  CHECK(bye.to()->tag() == "ftag1");
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_reason == "callee hung up");
+  f.feed(test::response_text(bye, 200, "x", "198.51.100.7"));
+  f.run_out();
+  CHECK(f.c->ended());
+}
+
+TEST_CASE("re-INVITE and UPDATE are relayed with each leg's own CSeq", "[b2bua][call]") {
+  fixture f;
+  auto [b, a_tag] = confirmed(f);
+  const std::string from_a = "<sip:1001@198.51.100.7>;tag=ftag1";
+  const std::string to_a = "<sip:0044123456@192.0.2.1>;tag=" + a_tag;
+  auto fx = f.feed(test::dialog_request("INVITE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKre1", from_a, to_a,
+                                        "a-call-1", 2, "v=0\r\nhold\r\n"));
+  const sip::message reinvite = test::only(fx, "INVITE ");
+  CHECK(reinvite.call_id() == f.c->b_call_id());
+  CHECK(reinvite.cseq()->number == 2);
+  CHECK(reinvite.body() == "v=0\r\nhold\r\n");
+  CHECK(reinvite.to()->tag() == "btag");
+
+  // A concurrent request while one is relayed: 491.
+  fx = f.feed(test::dialog_request("UPDATE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKup0", from_a, to_a,
+                                   "a-call-1", 3));
+  CHECK(test::sent(fx, "SIP/2.0 491").size() == 1);
+
+  fx = f.feed(test::response_text(reinvite, 200, "btag", "192.0.2.50", "v=0\r\nheld\r\n"));
+  const sip::message ok = test::only(fx, "SIP/2.0 200");
+  CHECK(ok.call_id() == "a-call-1");
+  CHECK(ok.cseq()->number == 2);
+  CHECK(ok.body() == "v=0\r\nheld\r\n");
+  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack2", from_a, to_a,
+                                   "a-call-1", 2));
+  CHECK(test::only(fx, "ACK ").cseq()->number == 2);
+
+  // UPDATE from the callee.
+  fx = f.feed(test::dialog_request("UPDATE", "sip:192.0.2.1:5060", "192.0.2.50", "z9hG4bKup1",
+                                   "<sip:0044123456@192.0.2.50>;tag=btag",
+                                   std::string("<sip:1001@192.0.2.1>;tag=") + std::string(b.invite.from()->tag()),
+                                   f.c->b_call_id(), 10, "v=0\r\nupd\r\n"));
+  const sip::message update = test::only(fx, "UPDATE ");
+  CHECK(update.call_id() == "a-call-1");
+  CHECK(update.cseq()->number == 1);
+  CHECK(update.body() == "v=0\r\nupd\r\n");
+  fx = f.feed(test::response_text(update, 200, "x", "198.51.100.7"));
+  const sip::message upd_ok = test::only(fx, "SIP/2.0 200");
+  CHECK(upd_ok.call_id() == f.c->b_call_id());
+  CHECK(upd_ok.cseq()->number == 10);
+  CHECK(f.cdrs.empty());
+}
+
+TEST_CASE("Max-Forwards is decremented on relays and 483 at zero", "[b2bua][call]") {
+  fixture f;
+  auto [b, a_tag] = confirmed(f);
+  std::string text = test::dialog_request("INFO", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKi1",
+                                          "<sip:1001@198.51.100.7>;tag=ftag1",
+                                          "<sip:0044123456@192.0.2.1>;tag=" + a_tag, "a-call-1", 2);
+  text.replace(text.find("Max-Forwards: 70"), 16, "Max-Forwards: 0");
+  auto fx = f.feed(text);
+  CHECK(test::sent(fx, "SIP/2.0 483").size() == 1);
+  CHECK(test::sent(fx, "INFO ").empty());
+}
+
+TEST_CASE("a 2xx never ACKed ends the call with BYEs", "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  f.feed(b.respond(200, b_sdp));
+  for (int i = 0; i < 50 && test::sent(f.all, "BYE ").empty(); ++i) f.fire_next();
+  CHECK(test::sent(f.all, "SIP/2.0 200").size() > 5);
+  CHECK(test::sent(f.all, "BYE ").size() == 2);
+  f.run_out();
+  CHECK(f.c->ended());
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 408);
+}
