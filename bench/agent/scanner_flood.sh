@@ -23,8 +23,10 @@ make_link "$server" "$attacker"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# run_case INSPECT_ENABLE BLACKLIST: the inspector on or off; the blacklist (and its
+# scanner rule) on or off.
 run_case() {
-  local inspect=$1
+  local inspect=$1 blacklist=$2
   rm -rf "$work/state" "$work/agent.sock"
   cat > "$work/tollgate.toml" <<TOML
 [switch]
@@ -34,8 +36,8 @@ socket = "$work/agent.sock"
 state_dir = "$work/state"
 [parameters]
 INSPECT_ENABLE = $inspect
-BLACKLIST_SCANNER_UA = 0
-BLACKLIST_ENABLE = 0
+BLACKLIST_SCANNER_UA = $blacklist
+BLACKLIST_ENABLE = $blacklist
 TOML
   ip netns exec "$server" "$build/agent/tollgate-agent" --config "$work/tollgate.toml" >"$work/agent.log" 2>&1 &
   local agent=$!
@@ -66,12 +68,13 @@ for i in range(n):
   after=$(cpu_ticks "$switch")
   agent_after=$(cpu_ticks "$agent")
   hz=$(getconf CLK_TCK)
-  awk -v i="$inspect" -v n="$packets" -v ns="$elapsed_ns" -v s=$((after - before)) -v a=$((agent_after - agent_before)) \
+  awk -v i="$inspect blacklist=$blacklist" -v n="$packets" -v ns="$elapsed_ns" -v s=$((after - before)) -v a=$((agent_after - agent_before)) \
     -v hz="$hz" 'BEGIN { printf "inspect=%s packets=%d offered_pps=%.0f switch_cpu_s=%.2f agent_cpu_s=%.2f\n", i, n, n / (ns / 1e9), s / hz, a / hz }'
   kill "$switch" "$agent"
   wait "$switch" "$agent" 2>/dev/null
   pids=()
 }
 
-run_case 0
-run_case 1
+run_case 0 0  # every scanner packet reaches the switch
+run_case 1 0  # the inspector drops them all, the switch sees none
+run_case 1 1  # the first one blocks the source; the kernel drops the rest
