@@ -8,8 +8,8 @@ namespace tollgate::ctl {
 void add_reload_command(CLI::App& app, const ctl_options& options, action& chosen) {
   auto* reload = app.add_subcommand("reload", "make the agent re-read its config file (blocks and calls are kept)");
   reload->footer(
-      "A file with errors is refused with each error's file:line and the running configuration stays. "
-      "The switch reloads on SIGHUP (systemctl reload tollgate-switch).");
+      "A file with errors is refused with each error's file:line and the running configuration stays.\n"
+      "This reloads the agent only; the switch reloads on SIGHUP (systemctl reload tollgate-switch).");
   const ctl_options* o = &options;
   on_parsed(reload, chosen, [o] {
     return run_agent_command(
