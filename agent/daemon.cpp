@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/audit_record.hpp"
+#include "agent/metrics_collect.hpp"
 #include "config/load.hpp"
 #include "store/agent_schema.hpp"
 
@@ -143,6 +144,17 @@ daemon::daemon(daemon_options options)
 
   if (const auto ec = server_->start()) {
     throw std::runtime_error("agent socket " + socket_path_ + ": " + ec.message());
+  }
+  if (const auto& at = config_->agent.metrics) {
+    metrics_ = std::make_unique<metrics_listener>(io_, [this] {
+      auto listed = firewall_.counters();
+      return format_metrics(collect_metrics(*core_, *server_, pump_ ? &pump_->counters() : nullptr,
+                                           listed ? &listed.value : nullptr));
+    });
+    if (const auto ec = metrics_->start({boost::asio::ip::make_address(at->address.to_string()), at->port})) {
+      throw std::runtime_error("metrics listener " + at->to_string() + ": " + ec.message());
+    }
+    spdlog::info("agent: metrics on http://{}/metrics", at->to_string());
   }
   if (!server_->stats().admin_acl_problem.empty()) {
     spdlog::warn("agent socket: members of tollgate-admin need group tollgate too: {}", server_->stats().admin_acl_problem);

@@ -11,6 +11,7 @@
 
 #include "agent/control_service.hpp"
 #include "agent/core.hpp"
+#include "agent/metrics_listener.hpp"
 #include "agent/netfilter_kernel.hpp"
 #include "agent/socket_server.hpp"
 #include "agent/queue_pump.hpp"
@@ -72,6 +73,7 @@ private:
   std::unique_ptr<control_service> service_;
   std::unique_ptr<socket_server> server_;
   std::unique_ptr<queue_pump> pump_;
+  std::unique_ptr<metrics_listener> metrics_;  // when [agent] metrics is set
   netfilter::table_monitor monitor_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitor_fd_;
   boost::asio::steady_timer tick_timer_;

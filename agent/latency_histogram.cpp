@@ -12,6 +12,7 @@ void latency_histogram::record(std::chrono::microseconds value) {
   const std::size_t bucket = std::min<std::size_t>(bucket_count - 1, static_cast<std::size_t>(std::bit_width(us)));
   ++buckets_[bucket];
   ++count_;
+  sum_ += std::chrono::microseconds{static_cast<std::int64_t>(us)};
   max_ = std::max(max_, value);
 }
 
@@ -32,6 +33,7 @@ latency_histogram latency_histogram::since(const latency_histogram& earlier) con
   latency_histogram delta = *this;
   for (std::size_t i = 0; i < bucket_count; ++i) delta.buckets_[i] -= earlier.buckets_[i];
   delta.count_ -= earlier.count_;
+  delta.sum_ -= earlier.sum_;
   return delta;
 }
 

@@ -17,6 +17,8 @@ public:
   void record(std::chrono::microseconds value);
   std::uint64_t count() const { return count_; }
   std::chrono::microseconds max() const { return max_; }
+  /// The sum of every recorded value (negative values count as zero), for a Prometheus _sum.
+  std::chrono::microseconds sum() const { return sum_; }
   /// The upper bound of the bucket holding the q-quantile (0 < q <= 1); zero when empty.
   std::chrono::microseconds quantile(double q) const;
   /// What was recorded after `earlier` (a copy of this histogram taken before); the max
@@ -30,6 +32,7 @@ private:
   std::array<std::uint64_t, bucket_count> buckets_{};
   std::uint64_t count_ = 0;
   std::chrono::microseconds max_{0};
+  std::chrono::microseconds sum_{0};
 };
 
 }  // namespace tollgate::agent

@@ -21,6 +21,11 @@ std::variant<std::chrono::seconds, std::string> parse_duration_argument(const st
 /// `--since`: Unix seconds ("1764158400"), or a duration before `now` ("1h", "7d").
 std::variant<base::timestamp, std::string> parse_since_argument(const std::string& text, base::timestamp now);
 
+/// A point in time for `cdr --since/--until`: Unix seconds ("1764158400"), ISO 8601 in
+/// UTC or with an offset ("2026-11-26T10:00:00Z", "2026-11-26T11:00:00+01:00",
+/// "2026-11-26" for midnight UTC; no zone means UTC), or a duration before `now` ("1h").
+std::variant<base::timestamp, std::string> parse_time_argument(const std::string& text, base::timestamp now);
+
 /// `param set` values: an integer, on/off/true/false/yes/no, or a duration in seconds ("30m").
 std::variant<std::int64_t, std::string> parse_parameter_value(const std::string& text);
 

@@ -4,7 +4,10 @@
 #include "ctl/agent_command.hpp"
 #include "ctl/audit_command.hpp"
 #include "ctl/blacklist_command.hpp"
+#include "ctl/cdr_command.hpp"
+#include "ctl/check_command.hpp"
 #include "ctl/param_command.hpp"
+#include "ctl/reload_command.hpp"
 #include "ctl/simulate_command.hpp"
 #include "ctl/status_command.hpp"
 #include "ctl/suspend_command.hpp"
@@ -26,11 +29,14 @@ int main(int argc, char** argv) {
 
   action chosen;
   add_status_command(app, options, chosen);
+  add_check_command(app, options, chosen);
   add_blacklist_commands(app, options, chosen);
   add_whitelist_commands(app, options, chosen);
   add_suspend_commands(app, options, chosen);
   add_param_commands(app, options, chosen);
+  add_cdr_command(app, options, chosen);
   add_audit_command(app, options, chosen);
+  add_reload_command(app, options, chosen);
   add_simulate_command(app, chosen);
 
   try {

@@ -49,8 +49,16 @@ _tollgatectl() {
   done
 
   case "$prev" in
-    --socket | --pcap | --config)
+    --socket | --pcap | --config | --db)
       _tollgatectl_files
+      return
+      ;;
+    --state-dir)
+      if declare -F _filedir >/dev/null; then
+        _filedir -d
+      else
+        COMPREPLY=($(compgen -d -- "$cur"))
+      fi
       return
       ;;
     --billing-mode)
@@ -105,7 +113,7 @@ _tollgatectl() {
       esac
       ;;
     cdr)
-      COMPREPLY=($(compgen -W "--billing-mode --since --until --src --limit --csv $common" -- "$cur"))
+      COMPREPLY=($(compgen -W "--billing-mode --since --until --src --limit --csv --state-dir --db $common" -- "$cur"))
       ;;
     audit)
       COMPREPLY=($(compgen -W "--since --follow $common" -- "$cur"))
@@ -120,7 +128,10 @@ _tollgatectl() {
         _tollgatectl_files
       fi
       ;;
-    status | check | registrations | reload)
+    check)
+      COMPREPLY=($(compgen -W "--config $common" -- "$cur"))
+      ;;
+    status | registrations | reload)
       COMPREPLY=($(compgen -W "$common" -- "$cur"))
       ;;
   esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real tollgate-agent in a network namespace: reports over its socket block an attacker
 # on a veth pair within one report; a restart keeps blocks with their remaining time; a
-# flushed ruleset comes back; tollgatectl's verbs work for root and refuse a plain user.
+# flushed ruleset comes back; tollgatectl's verbs work for root and refuse a plain user;
+# /metrics answers on the namespace's loopback; reload takes a good file and refuses a bad one.
 # Usage: agent_kernel_test.sh BUILD_DIR
 set -uo pipefail
 build=$(cd "$1" && pwd)
@@ -28,6 +29,7 @@ cat > "$work/tollgate.toml" <<TOML
 socket = "$work/agent.sock"
 state_dir = "$work/state"
 table = "tollgate"
+metrics = "127.0.0.1:9466"
 
 [parameters]
 BLACKLIST_ILLEGAL_CALLS = 1
@@ -60,8 +62,18 @@ s.sendall((sys.argv[2] + "\n").encode())
 s.close()
 ' "$work/agent.sock" "$1"
 }
+# metrics [PATH]: the body of http://127.0.0.1:9466/PATH inside the namespace, or "HTTP <code>".
+metrics() {
+  ip netns exec "$server" python3 -c '
+import sys, urllib.error, urllib.request
+try:
+    print(urllib.request.urlopen("http://127.0.0.1:9466/" + sys.argv[1], timeout=5).read().decode(), end="")
+except urllib.error.HTTPError as e:
+    print("HTTP", e.code)
+' "${1:-metrics}"
+}
 received() { cat "$work/count" 2>/dev/null || echo 0; }
-in_block_set() { nft_ns list set inet tollgate block_v4 | grep -q "$1"; }
+in_block_set() { output_matches "$1" nft_ns list set inet tollgate block_v4; }
 block_expires_ms() {
   nft_ns -j list set inet tollgate block_v4 | python3 -c '
 import json, sys
@@ -91,6 +103,19 @@ send_udp "$attacker" 203.0.113.1 5070 5
 sleep 0.3
 check "packets from the blocked source are dropped" test "$(received)" -eq 3
 check "the drop counter counts them" output_matches 'packets ([5-9]|[1-9][0-9]+)' nft_ns list counter inet tollgate drop_blocked
+
+# The metrics endpoint shows the same story (counters since this start of the agent).
+check "metrics: the report by type" output_matches '^tollgate_reports_total\{type="illegal_call"\} 1$' metrics
+check "metrics: the block decision" output_matches '^tollgate_decisions_total\{kind="block"\} 1$' metrics
+check "metrics: one active block" output_matches '^tollgate_active_blocks 1$' metrics
+check "metrics: kernel drops of the blocked source" \
+  output_matches '^tollgate_kernel_drops_packets_total\{reason="blocked"\} ([5-9]|[1-9][0-9]+)$' metrics
+check "metrics: drop bytes per reason" output_matches '^tollgate_kernel_drops_bytes_total\{reason="register_rate"\} ' metrics
+check "metrics: the report-to-kernel latency histogram" \
+  output_matches '^tollgate_report_to_kernel_latency_seconds_count 1$' metrics
+check "metrics: +Inf bucket" output_matches '^tollgate_report_to_kernel_latency_seconds_bucket\{le="\+Inf"\} 1$' metrics
+check "metrics: the socket's counters" output_matches '^tollgate_socket_reports_total 1$' metrics
+check "metrics: another path is 404" output_matches '^HTTP 404$' metrics other
 
 # A restart keeps the block and its remaining time (no re-block: expiry keeps counting down).
 before=$(block_expires_ms 203.0.113.66)
@@ -130,6 +155,19 @@ check "param set in range" ctl param set BLACKLIST_WINDOW 120
 check "param set out of range names the range" output_matches 'between 10 and 86400' ctl param set BLACKLIST_WINDOW 5
 check "audit" output_matches param_set ctl audit
 check "blacklist flush" ctl blacklist flush
+
+# reload: a good file is taken; a broken one is refused with file:line and the agent goes on.
+check "reload" output_matches 'reloaded' ctl reload
+cp "$work/tollgate.toml" "$work/tollgate.toml.good"
+sed -i 's/^INSPECT_ENABLE = 0$/INSPECT_ENABLE = 7/' "$work/tollgate.toml"
+reload_out=$(ctl reload 2>&1)
+reload_rc=$?
+check "reload of a broken file fails" test "$reload_rc" -eq 1
+check "the failure names file and line ($reload_out)" grep -Eq "tollgate\.toml:[0-9]+:[0-9]+: .*INSPECT_ENABLE" <<<"$reload_out"
+check "the agent keeps running after a refused reload" kill -0 "$agent_pid"
+check "and keeps answering" ctl status
+cp "$work/tollgate.toml.good" "$work/tollgate.toml"
+check "reload of the repaired file" ctl reload
 check "flush emptied the kernel sets" expect_exit 1 in_block_set 203.0.113.66
 
 # A plain user is refused: by the socket file's mode, and (given access to the file) by the

@@ -23,3 +23,14 @@ TEST_CASE("percentiles come from power-of-two buckets", "[agent][latency_histogr
   CHECK(delta.count() == 1);
   CHECK(delta.quantile(0.5) == 1us);
 }
+
+TEST_CASE("the histogram keeps the sum of its values, for the metrics", "[agent][latency_histogram]") {
+  latency_histogram h;
+  h.record(100us);
+  h.record(2500us);
+  h.record(-7us);  // counted as zero
+  CHECK(h.sum() == 2600us);
+  const latency_histogram before = h;
+  h.record(400us);
+  CHECK(h.since(before).sum() == 400us);
+}

@@ -95,3 +95,23 @@ TEST_CASE("audit: since, limit and follow become the request", "[ctl][arguments]
   arguments.since = "later";
   CHECK(error_of(ctl::make_audit_request(arguments, now)).rfind("--since ", 0) == 0);
 }
+
+TEST_CASE("times: Unix seconds, ISO 8601 with or without a zone, and durations", "[ctl][arguments]") {
+  const auto now = base::from_unix_seconds(1764158400);  // 2025-11-26T12:00:00Z
+  const auto t = [&](const char* text) { return value_of<base::timestamp>(ctl::parse_time_argument(text, now)); };
+  CHECK(t("1764151200") == base::from_unix_seconds(1764151200));
+  CHECK(t("2025-11-26T10:00:00Z") == base::from_unix_seconds(1764151200));
+  CHECK(t("2025-11-26T10:00:00") == base::from_unix_seconds(1764151200));
+  CHECK(t("2025-11-26 10:00") == base::from_unix_seconds(1764151200));
+  CHECK(t("2025-11-26T10:00:00.25Z") == base::from_unix_seconds(1764151200.25));
+  CHECK(t("2025-11-26T11:30:00+01:30") == base::from_unix_seconds(1764151200));
+  CHECK(t("2025-11-26T05:00:00-0500") == base::from_unix_seconds(1764151200));
+  CHECK(t("2025-11-26") == base::from_unix_seconds(1764115200));
+  CHECK(t("2h") == base::from_unix_seconds(1764151200));
+  for (const char* bad : {"2025-11-31", "2025-11-26T24:00:00Z", "2025-11-26T10:00:00Q", "2025-11-26T10", "26/11/2025",
+                          "yesterday", ""}) {
+    INFO(bad);
+    CHECK(error_of(ctl::parse_time_argument(bad, now)).find("is not Unix seconds, an ISO 8601 time") !=
+          std::string::npos);
+  }
+}

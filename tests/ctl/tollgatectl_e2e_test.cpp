@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <future>
@@ -300,13 +301,76 @@ TEST_CASE("tollgatectl usage errors exit 2 and reach no agent", "[ctl][e2e]") {
 TEST_CASE("tollgatectl --help for every verb exits 0", "[ctl][e2e]") {
   agent_under_test agent;
   for (const char* verb : {"", "status", "blacklist", "blacklist add", "blacklist list", "blacklist del",
-                           "blacklist flush", "whitelist add", "suspend clear", "param set", "audit", "simulate"}) {
+                           "blacklist flush", "whitelist add", "suspend clear", "param set", "audit", "simulate",
+                           "check", "cdr", "reload"}) {
     INFO(verb);
     const auto help = run(agent, std::string(verb) + " --help");
     CHECK(help.code == 0);
     CHECK(help.out.find("Usage:") != std::string::npos);
   }
   CHECK(run(agent, "blacklist add --help").out.find("--for") != std::string::npos);
+  CHECK(run(agent, "cdr --help").out.find("--billing-mode") != std::string::npos);
+  CHECK(run(agent, "reload --help").out.find("the switch reloads on SIGHUP") != std::string::npos);
+}
+
+TEST_CASE("tollgatectl check audits the file with the agent's running parameters", "[ctl][e2e]") {
+  agent_under_test agent;
+  const auto config = (agent.dir() / "tollgate.toml").string();
+  std::ofstream(config) << "[parameters]\nSS_ENDPOINTREGISTERSUSPEND = 1\nSS_ENDPOINTREGISTERSUSPENDTIME = 600\n"
+                           "[whitelist]\ncidrs = [\"192.0.2.10/32\"]\n";
+  // The file is hardened, but the running agent still has VOS3000's defaults (suspend off).
+  auto defaults = run(agent, "check --config " + config);
+  CHECK(defaults.code == 1);
+  CHECK(defaults.out.find("parameters: running values of the agent at " + agent.socket()) != std::string::npos);
+  CHECK(defaults.out.find("suspend_disabled") != std::string::npos);
+  CHECK(defaults.out.find("suspend_time_short") != std::string::npos);
+  CHECK(defaults.out.find("set SS_ENDPOINTREGISTERSUSPEND = 1 in [parameters]") != std::string::npos);
+
+  REQUIRE(run(agent, "param set SS_ENDPOINTREGISTERSUSPEND 1").code == 0);
+  REQUIRE(run(agent, "param set SS_ENDPOINTREGISTERSUSPENDTIME 10m").code == 0);
+  auto hardened = run(agent, "check --config " + config);
+  CHECK(hardened.code == 0);
+  CHECK(hardened.out.find("no findings") != std::string::npos);
+  const auto json = wire::json::parse(run(agent, "check --json --config " + config).out);
+  CHECK(json["passed"] == true);
+  CHECK(json["agent"]["reachable"] == true);
+
+  std::ofstream(config) << "[parameters]\nSS_ENDPOINTREGISTERRETRY = 0\n";
+  auto broken = run(agent, "check --config " + config);
+  CHECK(broken.code == 1);
+  CHECK(broken.err.find(config + ":2:") != std::string::npos);
+  std::lock_guard lock(agent.handler.mutex);
+  CHECK(std::count(agent.handler.commands.begin(), agent.handler.commands.end(), "param_list") == 3);
+  CHECK(std::count(agent.handler.commands.begin(), agent.handler.commands.end(), "status") == 3);
+}
+
+TEST_CASE("tollgatectl check without an agent says so and audits the file alone", "[ctl][e2e]") {
+  const auto dir = temp_dir();
+  const auto config = (dir / "tollgate.toml").string();
+  std::ofstream(config) << "[parameters]\nSS_ENDPOINTREGISTERSUSPEND = 1\nSS_ENDPOINTREGISTERSUSPENDTIME = 600\n"
+                           "[whitelist]\ncidrs = [\"192.0.2.10/32\"]\n";
+  const auto out = dir / "out";
+  const std::string command = tollgatectl + " --socket " + (dir / "agent.sock").string() + " check --config " +
+                              config + " >" + out.string() + " 2>&1";
+  const int status = std::system(command.c_str());
+  CHECK(WEXITSTATUS(status) == 1);
+  const auto text = read_file(out);
+  CHECK(text.find("agent: not reachable (cannot reach the agent at " + (dir / "agent.sock").string()) !=
+        std::string::npos);
+  CHECK(text.find("auditing the file alone") != std::string::npos);
+  CHECK(text.find("agent_not_running") != std::string::npos);
+  CHECK(text.find("suspend_disabled") == std::string::npos);  // the file's own values are hardened
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("tollgatectl reload sends reload and prints the answer", "[ctl][e2e]") {
+  agent_under_test agent;
+  const auto reloaded = run(agent, "reload");
+  CHECK(reloaded.code == 0);
+  CHECK(reloaded.out == "the agent reloaded its configuration\n");
+  CHECK(wire::json::parse(run(agent, "reload --json").out) == wire::json{{"reloaded", true}});
+  std::lock_guard lock(agent.handler.mutex);
+  CHECK(agent.handler.commands == std::vector<std::string>{"reload", "reload"});
 }
 
 TEST_CASE("tollgatectl whitelist, suspend, param and status", "[ctl][e2e]") {

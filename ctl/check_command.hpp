@@ -1,0 +1,44 @@
+// `tollgatectl check`: the hardening checklist of product.md section 2 on a running system.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/hardening.hpp"
+#include "ctl/agent_command.hpp"
+
+namespace tollgate::ctl {
+
+/// What the audit learned from the agent, besides the config file.
+struct running_system {
+  bool agent_reachable = false;
+  std::string agent_error;  // why it could not be asked (when !agent_reachable)
+  std::string socket;
+  /// The running parameters (param_list); nullopt: the file's are audited instead.
+  std::optional<policy::parameter_set> parameters;
+  /// The kernel part of `status`: {"table", "counters", "error"?}; null when unknown.
+  wire::json kernel;
+};
+
+/// The parameters of a `param_list` answer; nullopt when it is not a list of known names
+/// with values in range.
+std::optional<policy::parameter_set> parameters_from_list(const wire::json& rows);
+
+/// The checklist of `c` with the running parameters when known, then the system's own
+/// findings: `agent_not_running`, `kernel_table_missing` (high). Most severe first.
+std::vector<config::finding> check_findings(const config::config& c, const running_system& system);
+
+/// True when a finding is at warning level or worse (medium, high): `check` then exits 1.
+bool fails_check(const config::finding& f);
+
+/// Asks the agent at `socket` for param_list and status.
+running_system ask_agent(const std::string& socket, std::chrono::milliseconds timeout);
+
+/// Prints the report (a table with each finding's fix, or JSON) and returns the exit code.
+int print_check(const config::config& c, const running_system& system, bool json, std::ostream& out);
+
+void add_check_command(CLI::App& app, const ctl_options& options, action& chosen);
+
+}  // namespace tollgate::ctl
