@@ -3,6 +3,7 @@
 
 #include "agent/packet_headers.hpp"
 #include "sip/parser.hpp"
+#include "sip/text.hpp"
 
 namespace tollgate::agent {
 namespace {
@@ -10,16 +11,6 @@ namespace {
 constexpr std::size_t max_method_length = 32;
 constexpr std::size_t max_start_line_scan = 1024;
 constexpr std::size_t max_kept_field = 256;  // user agent and call id copied into a report
-
-bool is_token_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -63,7 +54,7 @@ bool looks_like_sip(std::string_view payload) {
   while (payload.size() >= 2 && payload[0] == '\r' && payload[1] == '\n') payload.remove_prefix(2);
   if (payload.starts_with("SIP/")) return true;
   std::size_t i = 0;
-  while (i < payload.size() && i <= max_method_length && is_token_char(payload[i])) ++i;
+  while (i < payload.size() && i <= max_method_length && sip::text::is_token_char(payload[i])) ++i;
   if (i == 0 || i > max_method_length || i >= payload.size() || payload[i] != ' ') return false;
   const auto line = payload.substr(0, std::min(payload.size(), max_start_line_scan));
   const auto end = line.find('\n');

@@ -1,18 +1,10 @@
 // Auth-params: a bounded single-pass scanner over one header value.
 #include "sip/digest_params.hpp"
 
+#include "sip/text.hpp"
+
 namespace tollgate::sip {
 namespace {
-
-bool is_token_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
 
 bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -30,7 +22,7 @@ public:
 
   std::string_view token() {
     const std::size_t start = pos_;
-    while (pos_ < text_.size() && is_token_char(text_[pos_])) ++pos_;
+    while (pos_ < text_.size() && text::is_token_char(text_[pos_])) ++pos_;
     return text_.substr(start, pos_ - start);
   }
 
