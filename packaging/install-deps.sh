@@ -18,7 +18,7 @@ fuzz_packages=(
 test_packages=(
   sqlite3 nftables iptables iproute2 procps psmisc
   sip-tester sipvicious sipsak python3
-  rpm lintian man-db
+  rpm lintian man-db systemd file
 )
 
 wanted=("${build_packages[@]}")
