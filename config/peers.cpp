@@ -71,13 +71,7 @@ void reader::read_mapping_gateway(const toml::table& table, const std::string& p
   walk(table, path,
        {{"name",
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
-           auto v = string_value(key, node, name);
-           if (!v) return;
-           if (!is_user_name(*v))
-             return fail(key.source(),
-                         name + " " + in_quotes(*v) +
-                             " must be 1 to 64 printable characters, no spaces, quotes, '@', ':', ';', '<' or '>'");
-           g.name = *v;
+           if (auto v = gateway_name(key, node, name)) g.name = *v;
          }},
         {"auth",
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
@@ -166,13 +160,7 @@ void reader::read_routing_gateway(const toml::table& table, const std::string& p
   walk(table, path,
        {{"name",
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
-           auto v = string_value(key, node, name);
-           if (!v) return;
-           if (!is_user_name(*v))
-             return fail(key.source(),
-                         name + " " + in_quotes(*v) +
-                             " must be 1 to 64 printable characters, no spaces, quotes, '@', ':', ';', '<' or '>'");
-           g.name = *v;
+           if (auto v = gateway_name(key, node, name)) g.name = *v;
          }},
         {"host",
          [&](const toml::key& key, const toml::node& node, const std::string& name) {

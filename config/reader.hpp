@@ -85,6 +85,17 @@ private:
     return std::nullopt;
   }
 
+  /// A mapping or routing gateway's name: what CDRs and logs show, so a SIP-safe token.
+  std::optional<std::string> gateway_name(const toml::key& key, const toml::node& node, const std::string& name) {
+    auto v = string_value(key, node, name);
+    if (v && !is_user_name(*v)) {
+      fail(key.source(), name + " " + in_quotes(*v) +
+                             " must be 1 to 64 printable characters, no spaces, quotes, '@', ':', ';', '<' or '>'");
+      return std::nullopt;
+    }
+    return v;
+  }
+
   std::optional<std::string> nonempty_string(const toml::key& key, const toml::node& node, const std::string& name) {
     auto s = string_value(key, node, name);
     if (s && s->empty()) {
