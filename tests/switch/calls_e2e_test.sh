@@ -125,10 +125,11 @@ carrier() {
   local name=$1 scenario=$2 calls=$3
   shift 3
   timeout 90 sipp -sf "$scenarios/$scenario" -i 127.0.0.10 -p "${carrier_port[$name]}" -m "$calls" -nostdin \
-    -timeout 80s -timeout_error -trace_err -error_file "$work/carrier-$name.err" -trace_logs \
+    -timeout 45s -timeout_error -trace_err -error_file "$work/carrier-$name.err" -trace_logs \
     -log_file "$work/carrier-$name.log" "$@" >"$work/carrier-$name.out" 2>&1 &
   carrier_pid[$name]=$!
   pids+=($!)
+  wait_for "carrier $name listening" 10 output_matches ":${carrier_port[$name]} " ss -lun
 }
 # caller NAME SCENARIO SOURCE_IP SOURCE_PORT CALLER CALLEE CREDENTIALS [SIPP ARGS...]: one call
 # with SIPp from SOURCE_IP:SOURCE_PORT to the switch; the Call-ID is "ct-NAME@SOURCE_IP".
@@ -144,8 +145,9 @@ caller() {
   return $rc
 }
 # finished NAME: the carrier NAME ended with every call successful.
+gone() { ! kill -0 "$1" 2>/dev/null; }
 finished() {
-  wait_for "carrier $1 to end" 10 eval '! kill -0 "${carrier_pid[$1]}"'
+  wait_for "carrier $1 to end" 10 gone "${carrier_pid[$1]}"
   wait "${carrier_pid[$1]}"
   local rc=$?
   ((rc == 0)) || { echo "--- carrier $1 (exit $rc)"; cat "$work/carrier-$1.err"; } >>"$check_log" 2>&1
@@ -185,15 +187,6 @@ if bad:
 
 # The carrier that never answers takes Timer B (64*T1, 32 s): started first, checked last.
 carrier silent uas_silent.xml 1
-carrier cancel uas_cancel.xml 1
-carrier answer uas_answer.xml 4
-carrier bye uas_bye.xml 1 -d 1200
-carrier auth401 uas_auth_401.xml 1 -key user acct-401 -key password Carrier-401-pw
-carrier auth407 uas_auth_407.xml 1
-carrier refuse uas_reject_503.xml 1
-for name in "${!carrier_pid[@]}"; do
-  wait_for "carrier $name listening" 10 output_matches ":${carrier_port[$name]} " ss -lun
-done
 caller_timeout=45 caller timeout uac_expect_408.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" gw 1600000001 x &
 timeout_pid=$!
 pids+=($timeout_pid)
@@ -201,6 +194,7 @@ pids+=($timeout_pid)
 ua=tollgate-calltest-uac
 gw_common=(src_ip=127.0.0.2 transport=udp user_agent=$ua account=gw-ip billing_mode=1)
 
+carrier answer uas_answer.xml 4
 # 1. An IP gateway calls, holds 1.2 s and hangs up.
 p=$(free_udp_port 127.0.0.2)
 check "IP gateway: answered call, caller hangs up" caller ipgw uac_call.xml 127.0.0.2 "$p" 5550001 1100000001 x -d 1200
@@ -219,11 +213,16 @@ check "wrong port: illegal CDR" cdr_is 1100000003 call_id=ct-wrongport@127.0.0.3
   src_port="$p" transport=udp user_agent=$ua account= billing_mode=4 duration_s=0 disconnect_code=403 \
   answer_time=null routing_gateway=
 
-# 3. The password gateway answers the switch's 407 with its digest.
-check "password gateway: digest, answered call" caller passgw uac_call.xml 127.0.0.4 "$(free_udp_port 127.0.0.4)" \
+# 3. The password gateway registers (only registered sources are challenged), then answers
+# the switch's 407 to its INVITE with its digest.
+p=$(free_udp_port 127.0.0.4)
+printf 'SEQUENTIAL\ntrunk-b;[authentication username=trunk-b password=Trunk-b-Secret-77];\n' >"$work/register-gw.csv"
+check "password gateway registers" timeout 30 sipp "127.0.0.1:$port" -sf "$scenarios/register_once.xml" \
+  -inf "$work/register-gw.csv" -i 127.0.0.4 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
+check "password gateway: digest, answered call" caller passgw uac_call.xml 127.0.0.4 "$p" \
   5550004 1100000004 "[authentication username=trunk-b password=Trunk-b-Secret-77]"
 check "password gateway: CDR" cdr_is 1100000004 call_id=ct-passgw@127.0.0.4 caller=5550004 src_ip=127.0.0.4 \
-  account=gw-pass billing_mode=1 routing_gateway=carrier-answer disconnect_code=200 answer_time=set
+  src_port="$p" account=gw-pass billing_mode=1 routing_gateway=carrier-answer disconnect_code=200 answer_time=set
 
 # 4. A registered endpoint: REGISTER (401 in mode 3), then INVITE with digest (407).
 p=$(free_udp_port 127.0.0.5)
@@ -237,15 +236,18 @@ check "endpoint: CDR" cdr_is 1100000006 call_id=ct-endpoint@127.0.0.5 caller=100
 check "the answering carrier took its four calls" finished answer
 
 # 5. The carrier hangs up after 1.2 s.
+carrier bye uas_bye.xml 1 -d 1200
 check "callee hangs up" caller calleebye uac_wait_bye.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550007 1200000001 x
 check "callee hangs up: the carrier's side" finished bye
 check "callee hangs up: CDR" cdr_is 1200000001 "${gw_common[@]}" routing_gateway=carrier-bye disconnect_code=200 \
   "disconnect_reason=callee hung up" duration_s~1..2 answer_time=set
 
 # 6. Carriers that challenge: the switch answers with the routing gateway's credentials.
+carrier auth401 uas_auth_401.xml 1 -key user acct-401 -key password Carrier-401-pw
 check "carrier 401: call answered" caller c401 uac_call.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550008 1300000001 x
 check "carrier 401: the carrier accepted the credentials" finished auth401
 check "carrier 401: CDR" cdr_is 1300000001 "${gw_common[@]}" routing_gateway=carrier-401 disconnect_code=200 answer_time=set
+carrier auth407 uas_auth_407.xml 1
 check "carrier 407: call answered" caller c407 uac_call.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550009 1400000001 x
 check "carrier 407: the carrier's side" finished auth407
 check "carrier 407: the Proxy-Authorization is right for acct-407" \
@@ -253,12 +255,14 @@ check "carrier 407: the Proxy-Authorization is right for acct-407" \
 check "carrier 407: CDR" cdr_is 1400000001 "${gw_common[@]}" routing_gateway=carrier-407 disconnect_code=200 answer_time=set
 
 # 7. The carrier refuses with 503.
+carrier refuse uas_reject_503.xml 1
 check "carrier 503: relayed to the caller" caller c503 uac_expect_503.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550010 1500000001 x
 check "carrier 503: the carrier's side" finished refuse
 check "carrier 503: CDR" cdr_is 1500000001 "${gw_common[@]}" routing_gateway=carrier-503 disconnect_code=503 \
   duration_s=0 answer_time=null end_time=set
 
 # 8. The caller cancels while it rings: 487 on both legs.
+carrier cancel uas_cancel.xml 1
 check "cancel before answer: 487" caller cancel uac_cancel.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550011 1700000001 x
 check "cancel: the carrier got the CANCEL and answered 487" finished cancel
 check "cancel: CDR" cdr_is 1700000001 "${gw_common[@]}" routing_gateway=carrier-cancel disconnect_code=487 \
