@@ -153,6 +153,10 @@ finished() {
   ((rc == 0)) || { echo "--- carrier $1 (exit $rc)"; cat "$work/carrier-$1.err"; } >>"$check_log" 2>&1
   return $rc
 }
+# cseq_incremented LOG: the challenged carrier saw the second INVITE with a higher CSeq.
+cseq_incremented() { awk '/^CSEQ / { n++; if (!($3 > $2)) bad = 1 } END { exit !(n == 1 && !bad) }' "$1"; }
+# b_leg_call_ids LOG COUNT: COUNT INVITEs logged by the carrier, none with a caller's Call-ID.
+b_leg_call_ids() { test "$(grep -c '^CALLID ' "$1")" -eq "$2" && ! grep -q '^CALLID ct-' "$1"; }
 # cdr_of CALLEE: the CDR of the call to CALLEE as JSON ("" while there is none).
 ctl() { "$build/ctl/tollgatectl" "$@"; }
 cdrs() { ctl cdr --json --db "$work/state/switch.db" --limit 1000; }
@@ -234,6 +238,7 @@ check "endpoint: digest, answered call" caller endpoint uac_call.xml 127.0.0.5 "
 check "endpoint: CDR" cdr_is 1100000006 call_id=ct-endpoint@127.0.0.5 caller=1001 src_ip=127.0.0.5 src_port="$p" \
   user_agent=$ua account=1001 billing_mode=0 routing_gateway=carrier-answer disconnect_code=200 answer_time=set
 check "the answering carrier took its four calls" finished answer
+check "the carrier saw the B leg's own Call-IDs and the callers' SDP offers" b_leg_call_ids "$work/carrier-answer.log" 4
 
 # 5. The carrier hangs up after 1.2 s.
 carrier bye uas_bye.xml 1 -d 1200
@@ -246,12 +251,14 @@ check "callee hangs up: CDR" cdr_is 1200000001 "${gw_common[@]}" routing_gateway
 carrier auth401 uas_auth_401.xml 1 -key user acct-401 -key password Carrier-401-pw
 check "carrier 401: call answered" caller c401 uac_call.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550008 1300000001 x
 check "carrier 401: the carrier accepted the credentials" finished auth401
+check "carrier 401: the authenticated INVITE has a higher CSeq" cseq_incremented "$work/carrier-auth401.log"
 check "carrier 401: CDR" cdr_is 1300000001 "${gw_common[@]}" routing_gateway=carrier-401 disconnect_code=200 answer_time=set
 carrier auth407 uas_auth_407.xml 1
 check "carrier 407: call answered" caller c407 uac_call.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550009 1400000001 x
 check "carrier 407: the carrier's side" finished auth407
 check "carrier 407: the Proxy-Authorization is right for acct-407" \
   python3 "$scenarios/check_digest.py" "$work/carrier-auth407.log" acct-407 Carrier-407-pw
+check "carrier 407: the authenticated INVITE has a higher CSeq" cseq_incremented "$work/carrier-auth407.log"
 check "carrier 407: CDR" cdr_is 1400000001 "${gw_common[@]}" routing_gateway=carrier-407 disconnect_code=200 answer_time=set
 
 # 7. The carrier refuses with 503.
