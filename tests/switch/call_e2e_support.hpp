@@ -75,10 +75,11 @@ public:
                                   "-trace_err", "-error_file", (dir_ / (name_ + "_errors.log")).string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     pid_ = spawn(argv, dir_, dir_ / (name_ + ".log"));
-    // SIPp binds its port at start: wait until the port is taken.
+    // SIPp binds its port at start: wait until the port is taken (UDP or TCP, as it runs).
+    const int type = transport.starts_with("t") ? SOCK_STREAM : SOCK_DGRAM;
     (void)await(
         [&] {
-          fd_owner probe(::socket(AF_INET, SOCK_DGRAM, 0));
+          fd_owner probe(::socket(AF_INET, type, 0));
           sockaddr_in a{};
           a.sin_family = AF_INET;
           a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
