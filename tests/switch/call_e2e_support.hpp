@@ -143,6 +143,14 @@ inline run_result sipp_uac(const switch_process& sw, const fs::path& dir, const 
   return r;
 }
 
+/// Registers `user` with `password` (digest) from 127.0.0.1 with sipsak, binding `contact`.
+inline run_result sipsak_register(const switch_process& sw, const fs::path& dir, const std::string& user,
+                                  const std::string& password, const std::string& contact, int expires = 600) {
+  return run({"sipsak", "-U", "-i", "-C", contact, "-s", "sip:" + user + "@127.0.0.1", "-r", std::to_string(sw.port()),
+              "--auth-username=" + user, "-a", password, "--expires=" + std::to_string(expires)},
+             dir, std::chrono::seconds(20), "sipsak.log");
+}
+
 /// The CDRs in the switch's switch.db, newest first (read-only, beside the running switch).
 inline std::vector<store::cdr_record> read_cdrs(const switch_process& sw, const store::cdr_filter& filter = {}) {
   store::open_options o;
