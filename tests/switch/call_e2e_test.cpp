@@ -163,3 +163,31 @@ TEST_CASE("a registered endpoint and a password gateway are challenged on INVITE
     CHECK(agent.count("illegal_call") == 0);
   }
 }
+
+TEST_CASE("a call to a registered endpoint goes to where it registered from, before any gateway",
+          "[switch][e2e][calls]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  routing_gateway_spec g;
+  g.port = free_port();  // matches every number, but the endpoint comes first
+  switch_process sw(root, "[[endpoint]]\nname = \"2002\"\npassword = \"s3cret-2002-Long\"\n" +
+                              mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  const int phone_port = free_port();
+  const auto registered = sipp_register(sw, root, "2002", "s3cret-2002-Long", phone_port);
+  INFO(registered.output);
+  REQUIRE(registered.exit_code == 0);
+  sipp_uas phone(root, "carrier_answer.xml", 1, "u1", {}, "phone", phone_port);
+  uac_options o;
+  o.callee = "2002";
+  const auto caller = sipp_uac(sw, root, o);
+  const auto callee = phone.wait();
+  INFO(caller.output << callee.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  CHECK(callee.exit_code == 0);
+  const auto cdrs = await_cdrs(sw, 1);
+  REQUIRE(cdrs.size() == 1);
+  CHECK(cdrs[0].callee == "2002");
+  CHECK(cdrs[0].routing_gateway.empty());
+  CHECK(cdrs[0].account == "customer-a");
+  CHECK(cdrs[0].disconnect_code == 200);
+}
