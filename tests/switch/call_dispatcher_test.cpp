@@ -356,3 +356,30 @@ TEST_CASE("the request handler hands calls to the dispatcher and keeps REGISTER 
   CHECK(f.handler.counters().responses_ignored == 0);
   CHECK(calls.counters().stray_responses == 1);
 }
+
+TEST_CASE("illegal INVITEs with SS_REPLY_UNAUTHORIZED = 0 get silence, without illegal-call CDRs a 403 at once",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  bt::invite_spec s;
+  s.host = "203.0.113.9";
+  SECTION("silence, and still a CDR and a report") {
+    (void)f.config->parameters.set(policy::parameter::SS_REPLY_UNAUTHORIZED, 0, policy::parameter_origin::config);
+    s.call_id = "silent-1";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    f.clock.advance(500ms);
+    REQUIRE(f.feed(bt::invite_text(s), stranger));  // retransmitted: still nothing
+    f.run_until(f.clock.now() + 1s);
+    CHECK(f.sender.sent.empty());
+    CHECK(f.written.size() == 1);
+    CHECK(f.reports.size() == 1);
+  }
+  SECTION("no CDR: the 403 waits for nothing") {
+    (void)f.config->parameters.set(policy::parameter::SERVER_BILLING_RECORD_ILLEGAL_CALL, 0,
+                                   policy::parameter_origin::config);
+    s.call_id = "unrecorded-1";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    CHECK(f.sender.take("SIP/2.0 403").size() == 1);
+    CHECK(f.calls.cdrs().queued() == 0);
+    CHECK(f.reports.size() == 1);
+  }
+}
