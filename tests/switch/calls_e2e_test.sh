@@ -220,9 +220,8 @@ check "wrong port: illegal CDR" cdr_is 1100000003 call_id=ct-wrongport@127.0.0.3
 # 3. The password gateway registers (only registered sources are challenged), then answers
 # the switch's 407 to its INVITE with its digest.
 p=$(free_udp_port 127.0.0.4)
-printf 'SEQUENTIAL\ntrunk-b;[authentication username=trunk-b password=Trunk-b-Secret-77];\n' >"$work/register-gw.csv"
-check "password gateway registers" timeout 30 sipp "127.0.0.1:$port" -sf "$scenarios/register_once.xml" \
-  -inf "$work/register-gw.csv" -i 127.0.0.4 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
+check "password gateway registers" timeout 30 sipp "127.0.0.1:$port" -sf "$here/sipp/register_only.xml" \
+  -key caller trunk-b -au trunk-b -ap Trunk-b-Secret-77 -i 127.0.0.4 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
 check "password gateway: digest, answered call" caller passgw uac_call.xml 127.0.0.4 "$p" \
   5550004 1100000004 "[authentication username=trunk-b password=Trunk-b-Secret-77]"
 check "password gateway: CDR" cdr_is 1100000004 call_id=ct-passgw@127.0.0.4 caller=5550004 src_ip=127.0.0.4 \
@@ -230,9 +229,8 @@ check "password gateway: CDR" cdr_is 1100000004 call_id=ct-passgw@127.0.0.4 call
 
 # 4. A registered endpoint: REGISTER (401 in mode 3), then INVITE with digest (407).
 p=$(free_udp_port 127.0.0.5)
-printf 'SEQUENTIAL\n1001;[authentication username=1001 password=Endp0int-1001-Secret];\n' >"$work/register.csv"
-check "endpoint registers" timeout 30 sipp "127.0.0.1:$port" -sf "$scenarios/register_once.xml" -inf "$work/register.csv" \
-  -i 127.0.0.5 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
+check "endpoint registers" timeout 30 sipp "127.0.0.1:$port" -sf "$here/sipp/register_only.xml" \
+  -key caller 1001 -au 1001 -ap Endp0int-1001-Secret -i 127.0.0.5 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
 check "endpoint: digest, answered call" caller endpoint uac_call.xml 127.0.0.5 "$p" 1001 1100000006 \
   "[authentication username=1001 password=Endp0int-1001-Secret]"
 check "endpoint: CDR" cdr_is 1100000006 call_id=ct-endpoint@127.0.0.5 caller=1001 src_ip=127.0.0.5 src_port="$p" \
