@@ -133,6 +133,23 @@ effects call::on_event(event ev, base::timestamp now) {
   return out;
 }
 
+effects call::terminate(std::string_view reason, base::timestamp now) {
+  effects out;
+  if (state_ == call_state::ended || state_ == call_state::ending) return out;
+  if (!a_final_) {
+    fail_a(503, reason, now, out);
+    send_cancel(now, out);
+  } else {
+    stop_pending_2xx(leg::a, out);
+    stop_pending_2xx(leg::b, out);
+    hang_up(reason, 503, now, out);
+    send_bye(leg::a, now, out);
+    send_bye(leg::b, now, out);
+  }
+  reap(out);
+  return out;
+}
+
 void call::on_message(sip::message m, base::timestamp now, effects& out) {
   const std::string_view id = m.call_id();
   leg side;

@@ -110,6 +110,10 @@ void server::stop() {
   stopped_ = true;
   tick_.cancel();
   call_timer_.cancel();
+  if (calls_ && calls_->active() > 0) {
+    spdlog::info("ending {} calls in progress", calls_->active());
+    calls_->terminate_all("switch stopping", clock_.now());
+  }
   if (calls_ && !calls_->flush(clock_.now())) {
     spdlog::error("switch.db: {} CDR rows could not be written at shutdown: {}", calls_->cdrs().queued(),
                   calls_->cdrs().last_error());

@@ -137,3 +137,31 @@ TEST_CASE("call sending over TCP opens a connection, reads answers on it and rep
   CHECK(u.failures[0].second.port == closed_port);
   CHECK(u.tcp[0]->counters().connect_failures == 1);
 }
+
+TEST_CASE("a destination by name is resolved, kept, and fails the call when it does not resolve",
+          "[switch][call_transport]") {
+  transports t;
+  asio::io_context client_io;
+  asio::ip::udp::socket peer(client_io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const b2bua::destination by_name{"localhost", peer.local_endpoint().port(), config::transport::udp};
+  t.sender->send(by_name, "first", 4);
+  t.sender->send(by_name, "second", 4);  // queued behind the same resolution
+  REQUIRE(run_until(t.io, [&] { return t.sender->counters().sent == 2; }, 5s));
+  t.sender->send(by_name, "third", 4);  // from the cache, at once
+  CHECK(t.sender->counters().sent == 3);
+  char buffer[64];
+  timeval tv{2, 0};
+  ::setsockopt(peer.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  for (const std::string expected : {"first", "second", "third"}) {
+    boost::system::error_code ec;
+    const std::size_t n = peer.receive(asio::buffer(buffer), 0, ec);
+    REQUIRE_FALSE(ec);
+    CHECK(std::string(buffer, n) == expected);
+  }
+  CHECK(t.failures.empty());
+  // ".invalid" never resolves (RFC 6761): the call is told.
+  t.sender->send({"gateway.invalid", 5060, config::transport::udp}, "lost", 5);
+  REQUIRE(run_until(t.io, [&] { return !t.failures.empty(); }, 30s));  // a slow resolver may take its timeouts
+  CHECK(t.failures[0].first == 5);
+  CHECK(t.sender->counters().resolve_failures == 1);
+}
