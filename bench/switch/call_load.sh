@@ -23,7 +23,7 @@ cleanup() {
   [[ -n $carrier_pid ]] && kill "$carrier_pid" 2>/dev/null
   [[ -n $switch_pid ]] && kill "$switch_pid" 2>/dev/null
   wait 2>/dev/null
-  rm -rf "$work"
+  if [[ -n ${TOLLGATE_KEEP_WORK:-} ]]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -75,7 +75,7 @@ for rate in "${rates[@]}"; do
   start=$(date +%s.%N)
   timeout $((seconds * 4 + 60)) sipp "127.0.0.1:$port" -sf "$scenarios/uac_call.xml" -inf "$work/users.csv" \
     -i 127.0.0.2 -p "$caller_port" -r "$rate" -m "$calls" -l $((rate * 10)) -nostdin -timeout $((seconds * 4 + 30))s \
-    -trace_stat -stf "$work/stat.csv" -fd 1 >"$work/caller.out" 2>&1
+    -trace_stat -stf "$work/stat.csv" -fd 1 -trace_err -error_file "$work/caller-$rate.err" >"$work/caller.out" 2>&1
   code=$?
   end=$(date +%s.%N)
   after=$(cpu_ticks "$switch_pid")
