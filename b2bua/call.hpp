@@ -111,7 +111,7 @@ private:
 
   void on_ack(b2bua::leg side, const sip::message& m, base::timestamp now, effects& out);
   void on_cancel(const sip::message& m, base::timestamp now, effects& out);
-  void on_bye(b2bua::leg side, const sip::message& m, base::timestamp now, effects& out);
+  void on_bye(b2bua::leg side, sip::message m, base::timestamp now, effects& out);
   void relay_request(b2bua::leg side, sip::message m, base::timestamp now, effects& out);
   void on_client_response(client_tx& c, const sip::message& m, base::timestamp now, effects& out);
   void on_b_invite_response(const sip::message& m, base::timestamp now, effects& out);

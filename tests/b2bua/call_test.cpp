@@ -451,3 +451,23 @@ TEST_CASE("terminate: an answered call gets a BYE on both legs, a ringing one 50
     CHECK_FALSE(f.cdrs[0].answer_time);
   }
 }
+
+TEST_CASE("a retransmitted BYE gets its 200 again, not a 481, and no second CDR or BYE", "[b2bua][call]") {
+  fixture f;
+  callee_side b{test::parse(test::sent(f.start(), "INVITE ").front().text)};
+  const auto ok = test::only(f.feed(b.respond(200, b_sdp)), "SIP/2.0 200");
+  const std::string to = "<sip:0044123456@192.0.2.1>;tag=" + std::string(ok.to()->tag());
+  f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
+                              "<sip:1001@198.51.100.7>;tag=ftag1", to, "a-call-1", 1));
+  const std::string bye = test::dialog_request("BYE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKbye1",
+                                               "<sip:1001@198.51.100.7>;tag=ftag1", to, "a-call-1", 2);
+  auto fx = f.feed(bye);
+  CHECK(test::only(fx, "SIP/2.0 200").cseq()->method == "BYE");
+  CHECK(test::sent(fx, "BYE ").size() == 1);
+  f.now += 500ms;
+  fx = f.feed(bye);
+  CHECK(test::only(fx, "SIP/2.0 200").cseq()->method == "BYE");
+  CHECK(test::sent(fx, "SIP/2.0 481").empty());
+  CHECK(test::sent(fx, "BYE ").empty());
+  CHECK(f.cdrs.size() == 1);
+}
