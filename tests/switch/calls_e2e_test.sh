@@ -131,7 +131,7 @@ carrier() {
     -timeout 45s -timeout_error -trace_err -error_file "$work/carrier-$name.err" -trace_logs \
     -log_file "$work/carrier-$name.log" "$@" >"$work/carrier-$name.out" 2>&1 &
   carrier_pid[$name]=$!
-  pids+=($!)
+  pids+=("$!")
   wait_for "carrier $name listening" 10 output_matches ":${carrier_port[$name]} " ss -lun
 }
 # caller NAME SCENARIO SOURCE_IP SOURCE_PORT CALLER CALLEE CREDENTIALS [SIPP ARGS...]: one call
@@ -222,10 +222,10 @@ fi
 carrier silent uas_silent.xml 1
 caller_timeout=45 caller timeout uac_expect_408.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" gw 1600000001 x &
 timeout_pid=$!
-pids+=($timeout_pid)
+pids+=("$timeout_pid")
 
 ua=tollgate-calltest-uac
-gw_common=(src_ip=127.0.0.2 transport=udp user_agent=$ua account=gw-ip billing_mode=1)
+gw_common=(src_ip=127.0.0.2 transport=udp "user_agent=$ua" account=gw-ip billing_mode=1)
 
 carrier answer uas_answer.xml 4
 # 1. An IP gateway calls, holds 1.2 s and hangs up.
