@@ -43,6 +43,14 @@ public:
   /// Removes every binding whose expiry is at or before `now`; returns how many.
   std::size_t expire(base::timestamp now);
 
+  /// Calls f(row) for every binding, in no particular order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [endpoint, rows] : by_endpoint_) {
+      for (const auto& row : rows) f(row);
+    }
+  }
+
   std::size_t endpoints() const { return by_endpoint_.size(); }
   std::size_t size() const { return size_; }
 

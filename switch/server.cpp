@@ -6,29 +6,13 @@
 #include "sip/nonce_secret_file.hpp"
 #include "store/binding_store.hpp"
 #include "store/switch_schema.hpp"
+#include "switch/control_service.hpp"
 
 namespace tollgate::switch_ {
 namespace {
 
 constexpr std::chrono::milliseconds tick_interval{200};
 constexpr unsigned ticks_per_expiry = 5;  // bindings and caches pruned once a second
-
-sip::digest_server_config digest_config(const config::config& c) {
-  sip::digest_server_config d;
-  d.algorithms.clear();
-  for (const auto& name : c.sip.digest_algorithms) {
-    if (const auto a = sip::parse_digest_algorithm(name)) d.algorithms.push_back(*a);
-  }
-  if (d.algorithms.empty()) d.algorithms.push_back(sip::digest_algorithm::md5);
-  d.nonce_lifetime = c.sip.nonce_lifetime;
-  return d;
-}
-
-registrar_settings settings_of(const config::config& c) {
-  registrar_settings s;
-  s.mode = static_cast<sip::challenge_mode>(c.parameters.get(policy::parameter::SS_AUTHCHALLENGEMODE));
-  return s;
-}
 
 }  // namespace
 
@@ -78,7 +62,7 @@ std::string server::open() {
     }
     spdlog::info("listening on {}", listen.to_string());
   }
-  return {};
+  return open_control();
 }
 
 void server::start() {
@@ -95,6 +79,7 @@ void server::stop() {
   for (auto& t : udp_) t->stop();
   for (auto& t : tcp_) t->stop();
   agent_.stop();
+  if (control_) control_->stop();
   flush_bindings();
 }
 

@@ -17,6 +17,7 @@
 #include "switch/bindings.hpp"
 #include "switch/endpoint_directory.hpp"
 #include "switch/registrar.hpp"
+#include "switch/reload.hpp"
 #include "switch/request_handler.hpp"
 #include "switch/suspensions.hpp"
 #include "switch/tcp_transport.hpp"
@@ -28,7 +29,12 @@ struct server_options {
   std::filesystem::path state_dir;
   std::string agent_socket;
   tcp_limits tcp;
+  // --- control socket and reload ---
+  std::string config_path;       // re-read by reload(); empty: the default path, else built-in defaults
+  socket_overrides command_line;  // sockets given as options; the effective paths follow from these
 };
+
+class control_service;
 
 /// Owns everything; all of it runs on the io_context's one thread.
 class server {
@@ -47,12 +53,22 @@ public:
 
   const binding_table& bindings() const { return bindings_; }
 
+  // --- control socket and reload (server_control.cpp) ---
+  /// Re-reads the config file and swaps it in (endpoints, gateways, parameters, scanner
+  /// User-Agents, digest settings); bindings and calls stay. A file that fails to load
+  /// changes nothing and its errors are returned. Changed sockets are reported, not rebound.
+  reload_result reload();
+  /// The config in use (a reload swaps it).
+  std::shared_ptr<const config::config> configuration() const { return config_; }
+
 private:
   std::optional<outbound> handle_datagram(std::string_view datagram, const peer& from);
   std::optional<outbound> handle_stream(const sip::message& m, const peer& from);
   void forward_reports();
   void housekeeping();
   void flush_bindings();
+  std::string open_control();
+  void apply_config(std::shared_ptr<const config::config> fresh);
 
   boost::asio::io_context& io_;
   std::shared_ptr<const config::config> config_;
@@ -71,6 +87,8 @@ private:
   boost::asio::steady_timer tick_;
   unsigned ticks_ = 0;
   bool stopped_ = false;
+  startup_settings started_;
+  std::unique_ptr<control_service> control_;
 };
 
 }  // namespace tollgate::switch_

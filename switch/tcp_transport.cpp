@@ -12,6 +12,7 @@
 
 #include "sip/stream_framer.hpp"
 #include "switch/asio_address.hpp"
+#include "switch/trace_asio.hpp"
 
 namespace tollgate::switch_ {
 
@@ -76,12 +77,14 @@ private:
         finish();
         return;
       }
+      trace_tcp(trace_tap::direction::in, socket_, result.msg->raw());
       if (auto out = owner_.on_message_(*result.msg, from_)) write(std::move(out->bytes));
     }
     do_read();
   }
 
   void write(std::string bytes) {
+    trace_tcp(trace_tap::direction::out, socket_, bytes);
     queue_.push_back(std::move(bytes));
     if (queue_.size() == 1) do_write();
   }
