@@ -53,7 +53,7 @@ int run_reload(const ctl_options& options, std::ostream& out, std::ostream& err)
   }
   // One line per daemon: a config with several problems has them joined by "; ".
   const auto report = [&err](std::string_view daemon, const std::string& error) {
-    err << "tollgatectl reload: the " << daemon << " kept its configuration: ";
+    err << "tollgatectl reload: " << daemon << " not reloaded: ";
     for (const char c : error) {
       if (c == '\n') {
         err << "; ";
