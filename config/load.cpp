@@ -61,10 +61,6 @@ void reader::read_switch(const toml::table& table) {
                                            " must be printable, without spaces, quotes, '@', ':', ';', '<' or '>'");
            s.realm = *realm;
          }},
-        {"control_socket",
-         [&](const toml::key& key, const toml::node& node, const std::string& name) {
-           if (auto v = nonempty_string(key, node, name)) s.control_socket = *v;
-         }},
         {"nonce_lifetime",
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = seconds_value(key, node, name, 10, 3600)) s.nonce_lifetime = *v;
@@ -84,6 +80,9 @@ void reader::read_switch(const toml::table& table) {
              out.push_back(canonical);
            }
            s.digest_algorithms = std::move(out);
+         }},
+        {"control_socket", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = nonempty_string(key, node, name)) s.control_socket = *v;
          }}});
 }
 

@@ -23,7 +23,7 @@ control_service::control_service(boost::asio::io_context& io, const std::filesys
           },
           limits) {}
 
-control_service::~control_service() { server_.stop(); }
+control_service::~control_service() { stop(); }
 
 void control_service::on_report(const policy::report&, const agent::peer& from) {
   spdlog::warn("control socket: {} sent a report; the switch takes none", from.user_name);

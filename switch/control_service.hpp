@@ -34,7 +34,11 @@ public:
 
   /// Binds the socket (see agent::socket_server::start for the errors).
   std::error_code start() { return server_.start(); }
-  void stop() { server_.stop(); }
+  /// Closes every connection and ends every trace.
+  void stop() {
+    server_.stop();
+    trace_.clear();
+  }
   const std::filesystem::path& path() const { return server_.path(); }
   const trace_service& traces() const { return trace_; }
 

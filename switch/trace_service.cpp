@@ -6,9 +6,7 @@ namespace tollgate::switch_ {
 trace_service::trace_service(const base::clock& clock, offer_function offer, trace_limits limits)
     : clock_(clock), offer_(std::move(offer)), limits_(limits) {}
 
-trace_service::~trace_service() {
-  if (!subscribers_.empty()) trace_tap::install(nullptr);
-}
+trace_service::~trace_service() { clear(); }
 
 std::optional<std::string> trace_service::subscribe(std::uint64_t connection, trace_filter filter) {
   if (subscribers_.size() >= limits_.max_subscribers && !subscribers_.contains(connection)) {
@@ -21,6 +19,12 @@ std::optional<std::string> trace_service::subscribe(std::uint64_t connection, tr
 
 void trace_service::unsubscribe(std::uint64_t connection) {
   if (subscribers_.erase(connection) > 0 && subscribers_.empty()) trace_tap::install(nullptr);
+}
+
+void trace_service::clear() {
+  if (subscribers_.empty()) return;
+  subscribers_.clear();
+  trace_tap::install(nullptr);
 }
 
 void trace_service::on_message(const trace_tap::message_view& m) {

@@ -43,6 +43,8 @@ public:
   std::optional<std::string> subscribe(std::uint64_t connection, trace_filter filter);
   /// Stops (the connection closed); unknown connections are ignored.
   void unsubscribe(std::uint64_t connection);
+  /// Stops every trace (the socket stopped).
+  void clear();
 
   std::size_t subscribers() const { return subscribers_.size(); }
   const trace_limits& limits() const { return limits_; }

@@ -141,7 +141,9 @@ TEST_CASE("the trace service: tap only while subscribed, per-subscriber filters,
   CHECK_FALSE(trace_tap::active());
   CHECK(service.subscribe(3, trace_filter{}) == std::nullopt);
   CHECK(trace_tap::active());
-  service.unsubscribe(3);
+  service.clear();
+  CHECK_FALSE(trace_tap::active());
+  CHECK(service.subscribers() == 0);
 }
 
 TEST_CASE("registrations: live bindings by endpoint and contact, with source and expiry", "[switch][registrations]") {
