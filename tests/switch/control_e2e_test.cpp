@@ -107,6 +107,22 @@ TEST_CASE("tollgatectl registrations and trace against the real switch", "[switc
   CHECK(rows[0]["ip"] == "127.0.0.1");
   CHECK(rows[0]["expires_in"].get<int>() > 590);
   CHECK(rows[0]["user_agent"].get<std::string>().starts_with("sipsak"));
+  // --duration ends a trace that sees nothing; --json gives the switch's lines.
+  const auto quiet = ctl(sw, root, {"trace", "--call-id", "no-such-call", "--duration", "0.3"}, "quiet.log");
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.output.empty());
+  const pid_t json_trace = spawn({tollgatectl(), "--switch-socket", sw.control_socket().string(), "--json", "trace",
+                                  "--endpoint", "1001", "--count", "1"},
+                                 root, root / "trace.json");
+  REQUIRE(await([&] { return traces_started(sw) == 3; }, 10s));
+  REQUIRE(register_endpoint(sw, root, "1001").exit_code == 0);
+  CHECK(reap(json_trace, 20s) == 0);
+  const auto first = wire::json::parse(read_file(root / "trace.json"));
+  CHECK(first["direction"] == "in");
+  CHECK(first["transport"] == "udp");
+  CHECK(first["local"] == "127.0.0.1:" + std::to_string(sw.port()));
+  CHECK(first["message"].get<std::string>().starts_with("REGISTER sip:127.0.0.1 SIP/2.0\r\n"));
+
   const auto table = ctl(sw, root, {"registrations"}).output;
   CHECK(table.starts_with("ENDPOINT  CONTACT                  SOURCE"));
   CHECK(table.find("1001      sip:1001@127.0.0.1:5999  127.0.0.1:") != std::string::npos);
