@@ -110,7 +110,7 @@ void server::stop() {
   tick_.cancel();
   call_timer_.cancel();
   if (calls_ && calls_->active() > 0) {
-    spdlog::info("ending {} calls in progress", calls_->active());
+    spdlog::info("stopping with {} calls held; those still up get a BYE (or 503 and CANCEL)", calls_->active());
     calls_->terminate_all("switch stopping", clock_.now());
   }
   if (calls_ && !calls_->flush(clock_.now())) {
