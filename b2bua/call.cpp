@@ -172,6 +172,11 @@ void call::on_message(sip::message m, base::timestamp now, effects& out) {
 void call::on_request(leg side, sip::message m, base::timestamp now, effects& out) {
   const auto cs = m.cseq();
   if (!cs) return;
+  if (side == leg::b && m.method() == sip::method::invite && m.to() && m.to()->tag().empty()) {
+    // Our own B leg INVITE came back to us: a routing gateway points at this switch.
+    send(side, sip::response_builder(m, 482).build(), out);
+    return;
+  }
   // A retransmission of a request we have a server transaction for.
   for (auto& s : servers_) {
     const auto scs = s.request.cseq();

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sip/builder.hpp"
 #include "sip/digest_client.hpp"
 #include "support.hpp"
 
@@ -528,4 +529,22 @@ TEST_CASE("a re-INVITE refused by the other side: the refusal is relayed and its
   }
   CHECK(f.c->state() == call_state::confirmed);
   CHECK(f.cdrs.empty());
+}
+
+TEST_CASE("our own B leg INVITE coming back (a routing loop) is refused 482, and the caller gets it with a CDR",
+          "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  const auto sent_invite = test::sent(fx, "INVITE ");
+  REQUIRE(sent_invite.size() == 1);
+  fx = f.feed(sent_invite.front().text);  // the same INVITE, received back
+  const sip::message loop = test::only(fx, "SIP/2.0 482");
+  CHECK(loop.call_id() == f.c->b_call_id());
+  CHECK(test::sent(fx, "INVITE ").empty());
+  fx = f.feed(sip::response_builder(test::parse(sent_invite.front().text), 482).build());
+  CHECK(test::only(fx, "SIP/2.0 482").call_id() == "a-call-1");
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 482);
+  f.run_out();
+  CHECK(f.c->ended());
 }
