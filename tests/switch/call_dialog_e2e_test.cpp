@@ -90,3 +90,32 @@ TEST_CASE("a routing loop back into the switch is refused 482 on every leg, with
     CHECK(sw.log().find("calls held") == std::string::npos);
   }
 }
+
+TEST_CASE("an unreachable carrier (closed UDP port, refused TCP connection) fails the call with 503 at once",
+          "[switch][e2e][calls][dialog]") {
+  const std::string transport = GENERATE(std::string("udp"), std::string("tcp"));
+  INFO(transport);
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  routing_gateway_spec g;
+  g.port = free_port();  // nothing listens there
+  g.transport = transport;
+  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  uac_options o;
+  o.scenario = "dialog_uac_unreachable.xml";
+  o.calls = 3;
+  const auto started = std::chrono::steady_clock::now();
+  const auto caller = sipp_uac(sw, root, o);
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO(caller.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  // ICMP port unreachable (UDP) or the refused connection (TCP), not Timer B's 32 s.
+  CHECK(took < 10s);
+  const auto cdrs = await_cdrs(sw, 3);
+  REQUIRE(cdrs.size() == 3);
+  for (const auto& c : cdrs) {
+    CHECK(c.disconnect_code == 503);
+    CHECK(c.disconnect_reason == "callee unreachable");
+    CHECK(c.routing_gateway == "carrier");
+  }
+}
