@@ -37,13 +37,14 @@ struct fixture {
   std::optional<call> c;
   effects all;  // every effect so far
   std::vector<store::cdr_record> cdrs;
+  std::vector<route> fallbacks;  // for the next start()
 
   effects start(const test::invite_spec& spec = {}, std::optional<route> r = gateway_route()) {
     call_options o;
     o.local_host = "192.0.2.1";
     o.random = [this] { return ++counter; };
     o.no_answer_timeout = 60s;
-    call_setup s{caller_src, "customer-a", store::billing_mode::gateway, std::move(r)};
+    call_setup s{caller_src, "customer-a", store::billing_mode::gateway, std::move(r), fallbacks};
     c.emplace(test::parse(test::invite_text(spec)), std::move(s), std::move(o), now);
     return keep(c->start(now));
   }
@@ -547,4 +548,63 @@ TEST_CASE("our own B leg INVITE coming back (a routing loop) is refused 482, and
   CHECK(f.cdrs[0].disconnect_code == 482);
   f.run_out();
   CHECK(f.c->ended());
+}
+
+TEST_CASE("an unreachable or 503 gateway fails over to the next route; after a provisional it does not",
+          "[b2bua][call]") {
+  const destination second{"192.0.2.60", 5070, config::transport::udp};
+  route next = gateway_route();
+  next.target = "carrier-2";
+  next.request_uri = "sip:0044123456@192.0.2.60:5070";
+  next.address = second;
+  SECTION("transport failure, then answered by the second gateway") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    fx = f.keep(f.c->on_event(transport_failed{leg::b}, f.now));
+    CHECK(test::sent(fx, "SIP/2.0 5").empty());
+    const auto retried = test::sent(fx, "INVITE ");
+    REQUIRE(retried.size() == 1);
+    CHECK(retried[0].to == second);
+    const sip::message invite = test::parse(retried[0].text);
+    CHECK(invite.request_uri_text() == "sip:0044123456@192.0.2.60:5070");
+    CHECK(invite.call_id() == first.call_id());
+    CHECK(invite.cseq()->number > first.cseq()->number);
+    CHECK(invite.top_via()->branch() != first.top_via()->branch());
+    fx = f.feed(test::response_text(invite, 200, "b2tag", "192.0.2.60", "v=0\r\n"));
+    CHECK(test::only(fx, "SIP/2.0 200").call_id() == "a-call-1");
+    CHECK(test::sent(fx, "ACK ").empty());  // the caller's ACK goes on end to end
+    CHECK(f.c->cdr().routing_gateway == "carrier-2");
+  }
+  SECTION("503 without a provisional: the next gateway; 503 from the last one goes to the caller") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    fx = f.feed(test::response_text(first, 503, "b1tag", "192.0.2.50"));
+    CHECK(test::only(fx, "ACK ").call_id() == first.call_id());
+    CHECK(test::sent(fx, "SIP/2.0 503").empty());
+    const auto retried = test::sent(fx, "INVITE ");
+    REQUIRE(retried.size() == 1);
+    CHECK(retried[0].to == second);
+    fx = f.feed(test::response_text(test::parse(retried[0].text), 503, "b2tag", "192.0.2.60"));
+    CHECK(test::sent(fx, "SIP/2.0 503").size() == 1);
+    CHECK(test::sent(fx, "INVITE ").empty());
+    f.run_out();
+    CHECK(f.c->ended());
+    REQUIRE(f.cdrs.size() == 1);
+    CHECK(f.cdrs[0].disconnect_code == 503);
+    CHECK(f.cdrs[0].routing_gateway == "carrier-2");
+  }
+  SECTION("a gateway that rang is not replaced: its 503 goes to the caller") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    f.feed(test::response_text(first, 180, "b1tag", "192.0.2.50"));
+    fx = f.feed(test::response_text(first, 503, "b1tag", "192.0.2.50"));
+    CHECK(test::sent(fx, "SIP/2.0 503").size() == 1);
+    CHECK(test::sent(fx, "INVITE ").empty());
+  }
 }

@@ -119,3 +119,35 @@ TEST_CASE("an unreachable carrier (closed UDP port, refused TCP connection) fail
     CHECK(c.routing_gateway == "carrier");
   }
 }
+
+TEST_CASE("two routing gateways for a prefix: the first unreachable, the call fails over to the second at once",
+          "[switch][e2e][calls][dialog]") {
+  const std::string transport = GENERATE(std::string("udp"), std::string("tcp"));
+  INFO(transport);
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  sipp_uas carrier(root, "carrier_answer.xml", 1, "u1");
+  routing_gateway_spec down;
+  down.name = "down";
+  down.port = free_port();  // nothing listens there
+  down.transport = transport;
+  down.prefixes = {"0044"};
+  routing_gateway_spec up;
+  up.name = "up";
+  up.port = carrier.port();
+  up.prefixes = {"0044"};
+  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(down) +
+                              routing_gateway_config(up));
+  const auto started = std::chrono::steady_clock::now();
+  const auto caller = sipp_uac(sw, root);
+  const auto callee = carrier.wait();
+  INFO(caller.output << callee.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  CHECK(callee.exit_code == 0);
+  CHECK(std::chrono::steady_clock::now() - started < 10s);
+  const auto cdrs = await_cdrs(sw, 1);
+  REQUIRE(cdrs.size() == 1);
+  CHECK(cdrs[0].routing_gateway == "up");
+  CHECK(cdrs[0].disconnect_code == 200);
+  CHECK(cdrs[0].answer_time);
+}
