@@ -68,6 +68,8 @@ public:
 
   const std::string& a_call_id() const { return a_.call_id; }
   const std::string& b_call_id() const { return b_.call_id; }
+  /// Where the B leg goes now (a fallback route changes it).
+  const destination& b_peer() const { return b_.peer; }
   call_state state() const { return state_; }
   bool ended() const { return state_ == call_state::ended; }
   /// Timers armed and not yet fired or cancelled (for tests and the adapter's checks).

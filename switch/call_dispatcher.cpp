@@ -177,7 +177,9 @@ void call_dispatcher::on_transport_failed(std::uint64_t call, const b2bua::desti
   const auto it = calls_.find(call);
   if (it == calls_.end()) return;
   ++counters_.transport_failures;
-  deliver(call, b2bua::transport_failed{to == it->second.a_peer ? b2bua::leg::a : b2bua::leg::b}, now);
+  const bool a_leg = to == it->second.a_peer;
+  if (!a_leg && !(to == it->second.call->b_peer())) return;  // a gateway the call has failed over from
+  deliver(call, b2bua::transport_failed{a_leg ? b2bua::leg::a : b2bua::leg::b}, now);
 }
 
 void call_dispatcher::on_tick(base::timestamp now) {

@@ -608,3 +608,42 @@ TEST_CASE("an unreachable or 503 gateway fails over to the next route; after a p
     CHECK(test::sent(fx, "INVITE ").empty());
   }
 }
+
+TEST_CASE("Record-Route on either leg becomes that leg's route set (RFC 3261 §12.1)", "[b2bua][call]") {
+  fixture f;
+  test::invite_spec spec;
+  spec.extra = "Record-Route: <sip:p2.example.net;lr>, <sip:p1.example.net;lr>\r\n";
+  auto fx = f.start(spec);
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  CHECK(b.invite.header_values("Route").empty());  // the B leg INVITE carries none of A's routes
+  std::string ok = b.respond(200, b_sdp);
+  ok.insert(ok.find("Call-ID:"), "Record-Route: <sip:c1.example.com;lr>\r\nRecord-Route: <sip:c2.example.com;lr>\r\n");
+  fx = f.feed(ok);
+  // The caller's 200 returns A's Record-Route as received (the caller builds its route set).
+  const sip::message a_ok = test::only(fx, "SIP/2.0 200");
+  REQUIRE(a_ok.record_routes());
+  REQUIRE(a_ok.record_routes()->size() == 2);
+  CHECK(a_ok.record_routes()->at(0).address.text == "sip:p2.example.net;lr");
+  const std::string a_tag(a_ok.to()->tag());
+  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
+                                   "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=" + a_tag,
+                                   "a-call-1", 1));
+  // The ACK on B: B's route set, the 2xx's Record-Route reversed (we are its UAC).
+  const sip::message ack = test::only(fx, "ACK ");
+  REQUIRE(ack.routes());
+  REQUIRE(ack.routes()->size() == 2);
+  CHECK(ack.routes()->at(0).address.text == "sip:c2.example.com;lr");
+  CHECK(ack.routes()->at(1).address.text == "sip:c1.example.com;lr");
+
+  // The callee hangs up: the BYE to A follows A's route set in order (we are its UAS).
+  fx = f.feed(test::dialog_request("BYE", "sip:192.0.2.1:5060", "192.0.2.50", "z9hG4bKbb1",
+                                   "<sip:0044123456@192.0.2.50>;tag=btag",
+                                   std::string("<sip:1001@192.0.2.1>;tag=") + std::string(b.invite.from()->tag()),
+                                   f.c->b_call_id(), 7));
+  const sip::message bye = test::only(fx, "BYE ");
+  CHECK(bye.call_id() == "a-call-1");
+  REQUIRE(bye.routes());
+  REQUIRE(bye.routes()->size() == 2);
+  CHECK(bye.routes()->at(0).address.text == "sip:p2.example.net;lr");
+  CHECK(bye.routes()->at(1).address.text == "sip:p1.example.net;lr");
+}
