@@ -151,3 +151,64 @@ TEST_CASE("two routing gateways for a prefix: the first unreachable, the call fa
   CHECK(cdrs[0].disconnect_code == 200);
   CHECK(cdrs[0].answer_time);
 }
+
+namespace {
+
+std::string unknown_dialog_request(const std::string& method, int local_port, const std::string& tag) {
+  const bool cancel = method == "CANCEL";
+  return method + " sip:200@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(local_port) +
+         ";branch=z9hG4bK-" + tag + ";rport\r\nFrom: <sip:100@127.0.0.1>;tag=" + tag + "\r\nTo: <sip:200@127.0.0.1>" +
+         (cancel ? "" : ";tag=x" + tag) + "\r\nCall-ID: " + tag + "@probe\r\nCSeq: 1 " + method +
+         "\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+}
+
+/// Sends BYE and CANCEL for dialogs that do not exist, then an OPTIONS; returns every
+/// status line received before the OPTIONS' 200 (which the switch sends after them).
+/// Fails the test when the OPTIONS is not answered.
+std::vector<std::string> probe_unknown_dialogs(const switch_process& sw) {
+  udp_client probe;
+  probe.send(sw.port(), unknown_dialog_request("BYE", probe.port(), "bye1"));
+  probe.send(sw.port(), unknown_dialog_request("CANCEL", probe.port(), "cancel1"));
+  probe.send(sw.port(), options_request(probe.port(), "alive"));
+  std::vector<std::string> answers;
+  bool alive = false;
+  for (int i = 0; i < 10 && !alive; ++i) {
+    const std::string d = probe.receive(5s);
+    if (d.empty()) break;
+    alive = d.find("CSeq: 1 OPTIONS") != std::string::npos;
+    if (!alive) answers.push_back(d.substr(0, d.find("\r\n")));
+  }
+  REQUIRE(alive);
+  return answers;
+}
+
+}  // namespace
+
+TEST_CASE("unknown dialogs: silence for a stranger when SS_REPLY_UNAUTHORIZED = 0, 481 for a gateway",
+          "[switch][e2e][calls][dialog]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  SECTION("a stranger hears nothing") {
+    switch_process sw(root, "[parameters]\nSS_REPLY_UNAUTHORIZED = 0\n" +
+                                mapping_gateway_config("customer-a", "ip", {"192.0.2.0/24"}));
+    const auto answers = probe_unknown_dialogs(sw);
+    INFO(sw.log());
+    CHECK(answers.empty());
+  }
+  SECTION("a mapping gateway gets 481 for both") {
+    switch_process sw(root, "[parameters]\nSS_REPLY_UNAUTHORIZED = 0\n" +
+                                mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}));
+    const auto answers = probe_unknown_dialogs(sw);
+    INFO(sw.log());
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[0].starts_with("SIP/2.0 481"));
+    CHECK(answers[1].starts_with("SIP/2.0 481"));
+  }
+  SECTION("with SS_REPLY_UNAUTHORIZED = 1 a stranger gets 481 too") {
+    switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"192.0.2.0/24"}));
+    const auto answers = probe_unknown_dialogs(sw);
+    INFO(sw.log());
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[0].starts_with("SIP/2.0 481"));
+  }
+}
