@@ -550,7 +550,7 @@ TEST_CASE("our own B leg INVITE coming back (a routing loop) is refused 482, and
   CHECK(f.c->ended());
 }
 
-TEST_CASE("an unreachable or 503 gateway fails over to the next route; after a provisional it does not",
+TEST_CASE("an unreachable or 503 gateway fails over to the next route, but not after a provisional",
           "[b2bua][call]") {
   const destination second{"192.0.2.60", 5070, config::transport::udp};
   route next = gateway_route();

@@ -71,7 +71,7 @@ struct failover_fixture {
 
 }  // namespace
 
-TEST_CASE("a call fails over to the second routing gateway; a late failure towards the first is ignored",
+TEST_CASE("a call fails over to the second routing gateway, and a late failure towards the first is ignored",
           "[switch][call_dispatcher]") {
   failover_fixture f(1);
   REQUIRE(f.calls.on_message(bt::parse(bt::invite_text({})), gateway_peer, *f.config, f.clock.now()));
