@@ -212,3 +212,23 @@ TEST_CASE("unknown dialogs: silence for a stranger when SS_REPLY_UNAUTHORIZED = 
     CHECK(answers[0].starts_with("SIP/2.0 481"));
   }
 }
+
+TEST_CASE("Record-Route is honoured on each leg: returned to the caller, Route headers towards the carrier",
+          "[switch][e2e][calls][dialog]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  sipp_uas carrier(root, "dialog_carrier_record_route.xml", 1, "u1");
+  routing_gateway_spec g;
+  g.port = carrier.port();
+  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  uac_options o;
+  o.scenario = "dialog_uac_record_route.xml";
+  const auto caller = sipp_uac(sw, root, o);
+  const auto callee = carrier.wait();
+  INFO(caller.output << callee.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  CHECK(callee.exit_code == 0);
+  const auto cdrs = await_cdrs(sw, 1);
+  REQUIRE(cdrs.size() == 1);
+  CHECK(cdrs[0].disconnect_code == 200);
+}
