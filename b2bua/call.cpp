@@ -172,6 +172,11 @@ void call::on_message(sip::message m, base::timestamp now, effects& out) {
 void call::on_request(leg side, sip::message m, base::timestamp now, effects& out) {
   const auto cs = m.cseq();
   if (!cs) return;
+  if (side == leg::b && m.method() == sip::method::invite && m.to() && m.to()->tag().empty()) {
+    // Our own B leg INVITE came back to us: a routing gateway points at this switch.
+    send(side, sip::response_builder(m, 482).build(), out);
+    return;
+  }
   // A retransmission of a request we have a server transaction for.
   for (auto& s : servers_) {
     const auto scs = s.request.cseq();
@@ -192,8 +197,8 @@ void call::on_request(leg side, sip::message m, base::timestamp now, effects& ou
       return;
     case sip::method::bye: on_bye(side, std::move(m), now, out); return;
     case sip::method::invite:
-      if (side == leg::a && cs->number == pending_[0].cseq && pending_[0].active) {
-        send(side, pending_[0].text, out);  // INVITE retransmitted after our 2xx
+      if (const pending_2xx& p = pending_[index(side)]; p.active && cs->number == p.cseq) {
+        send(side, p.text, out);  // an INVITE or re-INVITE retransmitted after our 2xx
         return;
       }
       [[fallthrough]];
@@ -203,10 +208,16 @@ void call::on_request(leg side, sip::message m, base::timestamp now, effects& ou
 
 void call::on_ack(leg side, const sip::message& m, base::timestamp now, effects& out) {
   const auto cs = m.cseq();
-  if (side == leg::a && cs) {
-    if (server_tx* s = find_server(a_invite_slot_); s != nullptr && s->tx.last_status() >= 300) {
-      apply(*s, s->tx.on_ack(now), now, out);  // hop by hop: absorbed by the transaction
-      return;
+  if (cs) {
+    // The ACK of a non-2xx answer to an INVITE or re-INVITE from this side: hop by hop,
+    // absorbed by its transaction (the other leg's client transaction ACKed its own).
+    for (auto& s : servers_) {
+      const auto scs = s.request.cseq();
+      if (s.side == side && s.request.method() == sip::method::invite && scs && scs->number == cs->number &&
+          s.tx.last_status() >= 300) {
+        apply(s, s.tx.on_ack(now), now, out);
+        return;
+      }
     }
   }
   pending_2xx& p = pending_[index(side)];
@@ -251,6 +262,12 @@ void call::relay_request(leg side, sip::message m, base::timestamp now, effects&
     if (s.slot != a_invite_slot_ && s.tx.last_status() < 200) {  // one relayed request at a time
       send(side, sip::response_builder(m, 491).build(), out);
       return;
+    }
+  }
+  if (m.method() == sip::method::invite || m.method() == sip::method::update) {
+    // A target refresh (RFC 3261 §12.2.2, RFC 3311 §5.2): this side's new Contact.
+    if (const auto contacts = m.contacts(); contacts && !contacts->contacts.empty()) {
+      dialog_of(side).remote_target = std::string(contacts->contacts.front().address.text);
     }
   }
   outgoing_request r;
@@ -320,6 +337,7 @@ void call::on_b_invite_response(const sip::message& m, base::timestamp now, effe
     return;
   }
   if (status >= 300) {
+    if (status == 503 && !a_final_ && !b_provisional_ && try_next_route(now, out)) return;
     if (!a_final_) fail_a(status == 401 || status == 407 ? 403 : status, m.reason_phrase(), now, out);
     return;
   }
@@ -346,6 +364,25 @@ void call::on_b_invite_response(const sip::message& m, base::timestamp now, effe
   state_ = call_state::answered;
   respond(*s, status, m.reason_phrase(), &m, now, out);
   start_pending_2xx(leg::a, s->response, s->request.cseq()->number, b_invite_cseq_, now, out);
+}
+
+bool call::try_next_route(base::timestamp now, effects& out) {
+  if (next_route_ >= setup_.fallbacks.size()) return false;
+  setup_.route = setup_.fallbacks[next_route_++];
+  const route& r = *setup_.route;
+  // The same B leg Call-ID and tags, a new transaction towards the next gateway.
+  b_.remote_uri = r.request_uri;
+  b_.remote_target = r.request_uri;
+  b_.remote_tag.clear();
+  b_.route_set.clear();
+  b_.peer = r.address;
+  if (r.kind == route_kind::gateway) cdr_.routing_gateway(r.target);
+  b_provisional_ = false;
+  outgoing_request invite = b_invite_;
+  invite.request_uri = b_.remote_target;
+  invite.headers.clear();  // no credentials meant for the previous gateway
+  b_invite_slot_ = start_client(leg::b, std::move(invite), 0, false, now, out);
+  return true;
 }
 
 bool call::answer_challenge(client_tx& c, const sip::message& m, base::timestamp now, effects& out) {
@@ -441,6 +478,7 @@ void call::on_client_terminated(std::uint32_t slot, sip::termination_reason why,
     if (why == sip::termination_reason::timeout && !a_final_) {
       fail_a(408, "callee timeout", now, out);
     } else if (why == sip::termination_reason::transport_error && !a_final_) {
+      if (!b_provisional_ && try_next_route(now, out)) return;
       const bool endpoint = setup_.route && setup_.route->kind == route_kind::endpoint;
       fail_a(endpoint ? 480 : 503, "callee unreachable", now, out);
     }

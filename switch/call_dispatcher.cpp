@@ -58,10 +58,7 @@ bool call_dispatcher::on_message(const sip::message& m, const peer& from, const 
   switch (m.method()) {
     case sip::method::ack:
       return true;  // the ACK of a final response we sent outside any call (403, 407...)
-    case sip::method::cancel:
-      ++counters_.unknown_dialog;
-      answer(m, from, b2bua::plain_response(m, source_of(from), 481), false);
-      return true;
+    case sip::method::cancel: answer_unknown_dialog(m, from, c); return true;
     case sip::method::invite:
       if (!in_dialog) {
         on_new_invite(m, from, c, now);
@@ -72,9 +69,30 @@ bool call_dispatcher::on_message(const sip::message& m, const peer& from, const 
       if (!in_dialog) return false;
       break;
   }
-  ++counters_.unknown_dialog;
-  answer(m, from, b2bua::plain_response(m, source_of(from), 481), false);
+  answer_unknown_dialog(m, from, c);
   return true;
+}
+
+void call_dispatcher::answer_unknown_dialog(const sip::message& m, const peer& from, const config::config& c) {
+  ++counters_.unknown_dialog;
+  // Scanners probe with BYE, CANCEL and in-dialog INVITEs: with SS_REPLY_UNAUTHORIZED = 0
+  // a stranger (no mapping gateway, routing gateway or live registration at its address)
+  // learns nothing, as for an illegal INVITE.
+  if (!c.parameters.enabled(policy::parameter::SS_REPLY_UNAUTHORIZED) && !known_source(from, c)) {
+    ++counters_.unknown_dialog_silenced;
+    return;
+  }
+  answer(m, from, b2bua::plain_response(m, source_of(from), 481), false);
+}
+
+bool call_dispatcher::known_source(const peer& from, const config::config& c) const {
+  if (b2bua::mapping_gateway_of({c.mapping_gateways, c.endpoints}, source_of(from)) != nullptr) return true;
+  if (services_.bindings.registered_from(from.ip)) return true;
+  const base::ip_address ip = from.ip.unmapped();
+  for (const auto& g : c.routing_gateways) {
+    if (const auto host = base::ip_address::parse(g.host); host && host->unmapped() == ip) return true;
+  }
+  return false;
 }
 
 void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, const config::config& c,
@@ -125,8 +143,13 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
     case b2bua::authorization_outcome::authorized: break;
   }
 
-  auto route = b2bua::route_call(
+  auto routes = b2bua::route_alternatives(
       b2bua::callee_of(m), [this](std::string_view endpoint) { return contact_of(endpoint); }, c.routing_gateways);
+  std::optional<b2bua::route> route;
+  if (!routes.empty()) {
+    route = std::move(routes.front());
+    routes.erase(routes.begin());
+  }
   auto invite = own(m);
   if (!invite) return;
   const local_address local = services_.sender.local_for(from, route ? route->address : source.as_destination());
@@ -138,8 +161,9 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   o.random = services_.random;
   const std::uint64_t serial = next_serial_++;
   entry e;
-  e.call = std::make_unique<b2bua::call>(std::move(*invite), b2bua::call_setup{source, a.account, a.mode, std::move(route)},
-                                         std::move(o), now);
+  e.call = std::make_unique<b2bua::call>(
+      std::move(*invite), b2bua::call_setup{source, a.account, a.mode, std::move(route), std::move(routes)},
+      std::move(o), now);
   e.a_peer = source.as_destination();
   b2bua::call& placed = *e.call;
   by_call_id_[placed.a_call_id()] = serial;
@@ -153,7 +177,9 @@ void call_dispatcher::on_transport_failed(std::uint64_t call, const b2bua::desti
   const auto it = calls_.find(call);
   if (it == calls_.end()) return;
   ++counters_.transport_failures;
-  deliver(call, b2bua::transport_failed{to == it->second.a_peer ? b2bua::leg::a : b2bua::leg::b}, now);
+  const bool a_leg = to == it->second.a_peer;
+  if (!a_leg && !(to == it->second.call->b_peer())) return;  // a gateway the call has failed over from
+  deliver(call, b2bua::transport_failed{a_leg ? b2bua::leg::a : b2bua::leg::b}, now);
 }
 
 void call_dispatcher::on_tick(base::timestamp now) {
