@@ -46,24 +46,29 @@ done
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$switch_pid/status"; }
 echo "switch RSS with $endpoints endpoints configured, no bindings: $(rss)"
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$switch_pid/stat"; }
+cpu_before=$(cpu_ticks)
 start=$(date +%s.%N)
 set +e
 timeout 600 sipp "127.0.0.1:$port" -sf "$here/../../tests/switch/sipp/register_load.xml" -inf "$work/users.csv" \
   -t "$transport" -r "$rate" -m "$calls" -l 20000 -nostdin -i 127.0.0.1 -p "$sipp_port" -timeout 120s \
   -max_socket 100 -trace_stat -stf "$work/stat.csv" -fd 1 -trace_err -error_file "$work/errors.log" >"$work/sipp.out" 2>&1
-cp "$work/errors.log" /tmp/register_load_errors.log 2>/dev/null || true
 code=$?
+cp "$work/errors.log" /tmp/register_load_errors.log 2>/dev/null || true
 set -e
 end=$(date +%s.%N)
-python3 - "$work/stat.csv" "$start" "$end" "$calls" "$code" <<'PY'
+cpu_after=$(cpu_ticks)
+python3 - "$work/stat.csv" "$start" "$end" "$calls" "$code" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" <<'PY'
 import csv, sys
 path, start, end, calls, code = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+cpu = (int(sys.argv[7]) - int(sys.argv[6])) / int(sys.argv[8])
 rows = list(csv.reader(open(path), delimiter=';'))
 head, last = rows[0], rows[-1]
 get = lambda name: last[head.index(name)]
 ok, failed = int(get("SuccessfulCall(C)")), int(get("FailedCall(C)"))
 print(f"sipp exit {code}: {ok} successful, {failed} failed REGISTER exchanges in {end-start:.1f} s wall")
 print(f"rate: {ok/(end-start):.0f} REGISTER exchanges/s (each two transactions: 407, then 200)")
+print(f"switch CPU: {cpu:.1f} s in {end-start:.1f} s wall ({100*cpu/(end-start):.0f}% of one core)")
 PY
 echo "switch RSS after the run: $(rss)"
 sleep 1.5  # one write-behind flush of switch.db
