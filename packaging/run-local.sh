@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
 # Starts the daemons that exist on the built-in defaults (SQLite in ./var, switch on
 # 127.0.0.1:5060), in the foreground; Ctrl-C stops them all.
+# As root, the switch runs as user tollgate as the packages install it: the agent takes
+# reports from that user and sends it suspensions, and never trusts a switch running as root.
 set -euo pipefail
 build_dir=${1:-build}
 state_dir=${TOLLGATE_STATE_DIR:-./var}
 mkdir -p "$state_dir"
+
+switch_as=()
+if ((EUID == 0)); then
+  if ! getent passwd tollgate >/dev/null; then
+    echo "run: creating the system user tollgate (the packages do the same)"
+    useradd --system --user-group --no-create-home --shell /usr/sbin/nologin tollgate
+  fi
+  # The agent (root) and the switch (tollgate) share the state directory, as in /var/lib/tollgate.
+  chgrp tollgate "$state_dir"
+  chmod 0770 "$state_dir"
+  for file in "$state_dir"/switch.db* "$state_dir"/nonce.key "$state_dir"/switch.sock; do
+    [[ -e "$file" ]] && chown tollgate:tollgate "$file"
+  done
+  switch_as=(setpriv --reuid=tollgate --regid=tollgate --init-groups)
+fi
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -18,7 +35,11 @@ for daemon in tollgate-agent tollgate-switch; do
     continue
   fi
   echo "run: starting $binary (state in $state_dir)"
-  "$binary" --state-dir "$state_dir" &
+  if [[ "$daemon" == tollgate-switch ]]; then
+    "${switch_as[@]}" "$binary" --state-dir "$state_dir" &
+  else
+    "$binary" --state-dir "$state_dir" &
+  fi
   pids+=($!)
   started=$((started + 1))
   sleep 0.5
