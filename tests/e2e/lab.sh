@@ -1,0 +1,323 @@
+# The attack lab: a small internet of network namespaces around one Tollgate host, sourced
+# by every scenario in tests/e2e/ and by bench/lab/. Root only.
+#
+#                        +------------------ router (rt) ------------------+
+#                        |        |         |        |        |           |
+#   switch host (sw)  office (of)  carrier (ca)  admin (ad)  attacker a1  attacker a2  attacker a6
+#   192.0.2.1         198.51.100.20 192.0.2.70   192.0.2.130 203.0.113.10 203.0.113.70 2001:db8:bad:1::/64
+#   2001:db8:1::1
+#
+# The switch host runs the real tollgate-agent (its nft table, its NFQUEUE inspector) and
+# the real tollgate-switch. The lab adds a table of its own there, `inet tollgate_lab`, that
+# only counts: per source, packets offered (prerouting, before the agent's raw chain),
+# packets that passed the agent's raw chain (blocks and the REGISTER meter) and packets
+# that reached the switch's socket layer (input, after the inspector's verdict), each with
+# the time of the last packet. Everything the lab starts is killed by pid and every
+# namespace deleted on exit, however the script ends.
+#
+# Usage: source lab.sh; lab_init BUILD_DIR; lab_topology; lab_config [TOML...]; lab_start.
+
+lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$lab_here/../support/netns.sh"
+
+LAB_SWITCH_V4=192.0.2.1
+LAB_SWITCH_V6=2001:db8:1::1
+LAB_CARRIER=192.0.2.70
+LAB_ADMIN=192.0.2.130
+LAB_OFFICE=198.51.100.20
+LAB_ATTACKER1=203.0.113.10
+LAB_ATTACKER2=203.0.113.70
+LAB_ATTACKER6_PREFIX=2001:db8:bad:1
+LAB_OFFICE_PHONES=(1001 1002 1003 1004)
+LAB_ROLES=(rt sw of ca ad a1 a2 a6)
+
+# lab_init BUILD_DIR: names unique to this run, a work directory, the exit trap.
+lab_init() {
+  LAB_BUILD=$(cd "$1" && pwd)
+  LAB_ID=tl$$
+  LAB_WORK=$(mktemp -d /tmp/tollgate-lab-XXXXXX)
+  LAB_PIDS=()
+  LAB_AGENT_PID=
+  LAB_SWITCH_PID=
+  LAB_KEEP=${LAB_KEEP:-0}
+  check_log=$LAB_WORK/checks.log
+  : >"$check_log"
+  trap lab_teardown EXIT
+  trap 'exit 130' INT TERM
+}
+
+lab_ns() { echo "$LAB_ID$1"; }
+# lab_in ROLE COMMAND...: runs COMMAND in that namespace.
+lab_in() {
+  local role=$1
+  shift
+  ip netns exec "$(lab_ns "$role")" "$@"
+}
+
+lab_teardown() {
+  local rc=$?
+  local pid
+  for pid in "${LAB_PIDS[@]}" $LAB_AGENT_PID $LAB_SWITCH_PID; do
+    kill -KILL "$pid" 2>/dev/null
+  done
+  for pid in "${LAB_PIDS[@]}" $LAB_AGENT_PID $LAB_SWITCH_PID; do
+    wait "$pid" 2>/dev/null
+  done
+  local role
+  for role in "${LAB_ROLES[@]}"; do ip netns del "$(lab_ns "$role")" 2>/dev/null; done
+  if ((rc != 0 || failed > 0)); then
+    echo "--- lab logs ($LAB_WORK)" >&2
+    local f
+    for f in "$LAB_WORK"/checks.log "$LAB_WORK"/agent.log "$LAB_WORK"/switch.log; do
+      [[ -s $f ]] && { echo "--- $f" >&2; tail -n 40 "$f" >&2; }
+    done
+  fi
+  [[ $LAB_KEEP == 1 ]] || rm -rf "$LAB_WORK"
+}
+
+# lab_link ROLE V4/LEN V4_GATEWAY [V6/LEN V6_GATEWAY]: a veth from the router to ROLE.
+lab_link() {
+  local role=$1 v4=$2 gw4=$3 v6=${4:-} gw6=${5:-}
+  local rt host
+  rt=$(lab_ns rt)
+  host=$(lab_ns "$role")
+  ip -n "$rt" link add "r-$role" type veth peer name eth0 netns "$host"
+  ip -n "$host" link set lo up
+  if [[ -n $v4 ]]; then
+    ip -n "$host" addr add "$v4" dev eth0
+    ip -n "$rt" addr add "$gw4/${v4#*/}" dev "r-$role"
+  fi
+  if [[ -n $v6 ]]; then
+    ip -n "$host" addr add "$v6" dev eth0 nodad
+    ip -n "$rt" addr add "$gw6/${v6#*/}" dev "r-$role" nodad
+  fi
+  ip -n "$rt" link set "r-$role" up
+  ip -n "$host" link set eth0 up
+  [[ -n $v4 ]] && ip -n "$host" route add default via "$gw4"
+  [[ -n $v6 ]] && ip -n "$host" -6 route add default via "$gw6"
+  return 0
+}
+
+# lab_topology: the router and the seven hosts, documentation addresses only.
+lab_topology() {
+  local role
+  for role in "${LAB_ROLES[@]}"; do ip netns add "$(lab_ns "$role")"; done
+  ip -n "$(lab_ns rt)" link set lo up
+  lab_in rt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+  lab_link sw "$LAB_SWITCH_V4/26" 192.0.2.62 "$LAB_SWITCH_V6/64" 2001:db8:1::fe
+  lab_link ca "$LAB_CARRIER/26" 192.0.2.126
+  lab_link ad "$LAB_ADMIN/26" 192.0.2.190
+  lab_link of "$LAB_OFFICE/24" 198.51.100.254
+  lab_link a1 "$LAB_ATTACKER1/26" 203.0.113.62
+  lab_link a2 "$LAB_ATTACKER2/26" 203.0.113.126
+  lab_link a6 "" "" "$LAB_ATTACKER6_PREFIX::1/64" "$LAB_ATTACKER6_PREFIX::fe"
+}
+
+# lab_add_v6 N: gives the v6 attacker address PREFIX::N (hex) and prints it.
+lab_add_v6() {
+  local address
+  address=$(printf '%s::%x' "$LAB_ATTACKER6_PREFIX" "$1")
+  ip -n "$(lab_ns a6)" addr add "$address/64" dev eth0 nodad 2>/dev/null
+  echo "$address"
+}
+
+# lab_config [TOML LINES]: tollgate.toml for both daemons. Parameters are tuned so that a
+# scenario decides in seconds; extra lines given as arguments are appended to
+# [parameters] and win over these (later keys are refused by the loader, so the defaults
+# below are filtered).
+lab_config() {
+  local -A params=(
+    [SS_ENDPOINTREGISTERSUSPEND]=1 [SS_ENDPOINTREGISTERRETRY]=5 [SS_ENDPOINTREGISTERSUSPENDTIME]=60
+    [SS_AUTHCHALLENGEMODE]=2 [BLACKLIST_ENABLE]=1 [BLACKLIST_WINDOW]=60
+    [BLACKLIST_REGISTER_FAILURES]=10 [BLACKLIST_DISTINCT_ENDPOINTS]=5 [BLACKLIST_ILLEGAL_CALLS]=3
+    [BLACKLIST_SCANNER_UA]=1 [BLACKLIST_DURATION]=600 [REGISTER_RATE_LIMIT]=10 [REGISTER_RATE_BURST]=10
+    [INSPECT_ENABLE]=1 [SERVER_BILLING_RECORD_ILLEGAL_CALL]=1
+  )
+  local line
+  for line in "$@"; do params[${line%% =*}]=${line#*= }; done
+  {
+    cat <<TOML
+[switch]
+listen = ["udp:0.0.0.0:5060", "tcp:0.0.0.0:5060", "udp:[::]:5060", "tcp:[::]:5060"]
+realm = "tollgate"
+
+[agent]
+socket = "$LAB_WORK/agent.sock"
+state_dir = "$LAB_WORK/state"
+table = "tollgate"
+
+[whitelist]
+cidrs = ["$LAB_ADMIN/32"]
+
+[parameters]
+TOML
+    local name
+    for name in "${!params[@]}"; do echo "$name = ${params[$name]}"; done
+    local phone
+    for phone in "${LAB_OFFICE_PHONES[@]}" 1009 1010 1099; do
+      printf '\n[[endpoint]]\nname = "%s"\npassword = "%s"\n' "$phone" "$(lab_password "$phone")"
+    done
+    cat <<TOML
+
+[[routing_gateway]]
+name = "carrier"
+host = "$LAB_CARRIER"
+port = 5060
+transport = "udp"
+prefixes = ["00"]
+TOML
+  } >"$LAB_WORK/tollgate.toml"
+  # The office's phones for SIPp: one line each, in turn.
+  {
+    echo SEQUENTIAL
+    for phone in "${LAB_OFFICE_PHONES[@]}"; do
+      echo "$phone;[authentication username=$phone password=$(lab_password "$phone")];"
+    done
+  } >"$LAB_WORK/phones.csv"
+}
+
+lab_password() { echo "Lab-$1-pass-X7q"; }
+
+# lab_counters: the lab's own counting table in the switch host (see the top of this file).
+lab_counters() {
+  lab_in sw nft -f - <<'NFT'
+table inet tollgate_lab {
+  set offered_v4 { type ipv4_addr; flags dynamic,timeout; timeout 1h; size 65535; counter; }
+  set offered_v6 { type ipv6_addr; flags dynamic,timeout; timeout 1h; size 65535; counter; }
+  set passed_v4 { type ipv4_addr; flags dynamic,timeout; timeout 1h; size 65535; counter; }
+  set passed_v6 { type ipv6_addr; flags dynamic,timeout; timeout 1h; size 65535; counter; }
+  set reached_v4 { type ipv4_addr; flags dynamic,timeout; timeout 1h; size 65535; counter; }
+  set reached_v6 { type ipv6_addr; flags dynamic,timeout; timeout 1h; size 65535; counter; }
+  chain offered { type filter hook prerouting priority -400; policy accept;
+    meta nfproto ipv4 udp dport 5060 update @offered_v4 { ip saddr }
+    meta nfproto ipv6 udp dport 5060 update @offered_v6 { ip6 saddr }
+  }
+  chain passed { type filter hook prerouting priority -299; policy accept;
+    meta nfproto ipv4 udp dport 5060 update @passed_v4 { ip saddr }
+    meta nfproto ipv6 udp dport 5060 update @passed_v6 { ip6 saddr }
+  }
+  chain reached { type filter hook input priority 100; policy accept;
+    meta nfproto ipv4 udp dport 5060 update @reached_v4 { ip saddr }
+    meta nfproto ipv6 udp dport 5060 update @reached_v6 { ip6 saddr }
+  }
+}
+NFT
+}
+
+# lab_count STAGE PREFIX: packets at STAGE (offered, passed, reached) from sources whose
+# address starts with PREFIX (an address, or the start of one: "2001:db8:bad:1:").
+lab_count() {
+  lab_in sw nft list table inet tollgate_lab | python3 "$lab_here/lab_nft.py" count "$1" "$2"
+}
+# lab_kernel_dropped PREFIX: packets from PREFIX dropped by the agent's raw chain (blocks
+# and the REGISTER meter) = offered - passed.
+lab_kernel_dropped() {
+  echo $(($(lab_count offered "$1") - $(lab_count passed "$1")))
+}
+
+lab_start_agent() {
+  lab_in sw "$LAB_BUILD/agent/tollgate-agent" --config "$LAB_WORK/tollgate.toml" >>"$LAB_WORK/agent.log" 2>&1 &
+  LAB_AGENT_PID=$!
+  wait_for "the agent's socket" 15 lab_ctl status
+}
+# lab_kill_agent: SIGKILL, no goodbye.
+lab_kill_agent() {
+  kill -KILL "$LAB_AGENT_PID"
+  wait "$LAB_AGENT_PID" 2>/dev/null
+  LAB_AGENT_PID=
+  rm -f "$LAB_WORK/agent.sock"
+}
+lab_start_switch() {
+  lab_in sw "$LAB_BUILD/switch/tollgate-switch" --config "$LAB_WORK/tollgate.toml" >>"$LAB_WORK/switch.log" 2>&1 &
+  LAB_SWITCH_PID=$!
+  wait_for "the switch running" 15 grep -q running "$LAB_WORK/switch.log"
+}
+# lab_start: the counting table, the agent, the switch.
+lab_start() {
+  lab_counters
+  lab_start_agent
+  lab_start_switch
+}
+
+lab_ctl() { "$LAB_BUILD/ctl/tollgatectl" --socket "$LAB_WORK/agent.sock" "$@"; }
+lab_nft() { lab_in sw nft "$@"; }
+# lab_blocked ADDRESS_OR_PREFIX: true when it is an element of the agent's block sets.
+lab_blocked() {
+  local sets
+  sets=$(lab_nft list set inet tollgate block_v4; lab_nft list set inet tollgate block_net_v4; lab_nft list set inet tollgate block_v6)
+  grep -Fq -- "$1" <<<"$sets"
+}
+# lab_audit_count ACTION [SUBJECT [REASON [EVIDENCE]]]: audit rows whose action equals
+# ACTION and whose subject, reason and evidence (as JSON) match the regular expressions.
+lab_audit_count() {
+  local rows
+  rows=$(lab_ctl audit --json --limit 1000000 2>/dev/null)
+  python3 -c '
+import json, re, sys
+action, subject, reason, evidence = (sys.argv[1:] + ["", "", ""])[:4]
+n = 0
+for line in sys.stdin:
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    r = json.loads(line)
+    if r.get("action") != action:
+        continue
+    if re.search(subject, r.get("subject", "")) and re.search(reason, r.get("reason", "")) \
+            and re.search(evidence, json.dumps(r.get("evidence"), sort_keys=True)):
+        n += 1
+print(n)
+' "$@" <<<"$rows"
+}
+
+# lab_bg LOG COMMAND...: a background job killed at teardown; its pid in LAB_LAST_PID.
+lab_bg() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 &
+  LAB_LAST_PID=$!
+  LAB_PIDS+=("$LAB_LAST_PID")
+}
+
+# lab_sipp ROLE LOG SIPP_ARGS...: SIPp in ROLE's namespace, against the switch, bounded.
+lab_sipp() {
+  local role=$1 log=$2
+  shift 2
+  lab_in "$role" timeout 300 sipp -nostdin "$@" >"$log" 2>&1
+}
+
+# lab_office_start SECONDS [RATE]: the office's phones register (digest) RATE times a
+# second, in turn, for SECONDS, all from one address and port; lab_office_wait gives
+# SIPp's verdict (0: every registration succeeded).
+lab_office_start() {
+  local seconds=$1 rate=${2:-4}
+  LAB_OFFICE_LOG=$LAB_WORK/office-$RANDOM
+  lab_bg "$LAB_OFFICE_LOG.out" lab_in of timeout $((seconds + 60)) sipp "$LAB_SWITCH_V4:5060" -nostdin \
+    -sf "$lab_here/sipp/office_register.xml" -inf "$LAB_WORK/phones.csv" -i "$LAB_OFFICE" -p 5062 \
+    -r "$rate" -m $((seconds * rate)) -timeout $((seconds + 30))s -timeout_error \
+    -trace_stat -fd 1 -stf "$LAB_OFFICE_LOG.csv" -trace_err -error_file "$LAB_OFFICE_LOG.err"
+  LAB_OFFICE_PID=$LAB_LAST_PID
+}
+lab_office_wait() {
+  wait "$LAB_OFFICE_PID"
+  local rc=$?
+  if ((rc != 0)); then
+    echo "office SIPp exit $rc" >&2
+    tail -n 20 "$LAB_OFFICE_LOG.out" "$LAB_OFFICE_LOG.err" >&2 2>/dev/null
+  fi
+  return $rc
+}
+# lab_office_registered: every office phone has a live registration in switch.db.
+lab_office_registered() {
+  python3 - "$LAB_WORK/state/switch.db" "${LAB_OFFICE_PHONES[@]}" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+names = {r[0] for r in db.execute("select endpoint from registrations where source_ip = '198.51.100.20'")}
+sys.exit(0 if set(sys.argv[2:]) <= names else 1)
+PY
+}
+
+# cpu_seconds PID: user + system CPU of a process so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
