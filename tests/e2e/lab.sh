@@ -36,6 +36,8 @@ lab_init() {
   LAB_BUILD=$(cd "$1" && pwd)
   LAB_ID=tl$$
   LAB_WORK=$(mktemp -d /tmp/tollgate-lab-XXXXXX)
+  chmod 0755 "$LAB_WORK"
+  lab_ensure_user
   LAB_PIDS=()
   LAB_AGENT_PID=
   LAB_SWITCH_PID=
@@ -44,6 +46,17 @@ lab_init() {
   : >"$check_log"
   trap lab_teardown EXIT
   trap 'exit 130' INT TERM
+}
+
+# lab_ensure_user: the switch's system user, as the packages create it, when missing.
+lab_ensure_user() {
+  getent passwd tollgate >/dev/null && return 0
+  local attempt
+  for attempt in 1 2 3 4 5; do  # useradd exits 10 while another process holds the lock
+    useradd --system --user-group --no-create-home --shell /usr/sbin/nologin tollgate && return 0
+    sleep 0.2
+  done
+  return 1
 }
 
 lab_ns() { echo "$LAB_ID$1"; }
@@ -227,8 +240,14 @@ lab_kill_agent() {
   LAB_AGENT_PID=
   rm -f "$LAB_WORK/agent.sock"
 }
+# The switch runs as user tollgate, as installed: the agent sends suspensions only to the
+# switch's user (SO_PEERCRED), and root would be an admin.
 lab_start_switch() {
-  lab_in sw "$LAB_BUILD/switch/tollgate-switch" --config "$LAB_WORK/tollgate.toml" >>"$LAB_WORK/switch.log" 2>&1 &
+  mkdir -p "$LAB_WORK/switch-state"
+  chown tollgate:tollgate "$LAB_WORK/switch-state"
+  lab_in sw setpriv --reuid=tollgate --regid=tollgate --init-groups \
+    "$LAB_BUILD/switch/tollgate-switch" --config "$LAB_WORK/tollgate.toml" --state-dir "$LAB_WORK/switch-state" \
+    >>"$LAB_WORK/switch.log" 2>&1 &
   LAB_SWITCH_PID=$!
   wait_for "the switch running" 15 grep -q running "$LAB_WORK/switch.log"
 }
@@ -255,16 +274,14 @@ lab_audit_count() {
   python3 -c '
 import json, re, sys
 action, subject, reason, evidence = (sys.argv[1:] + ["", "", ""])[:4]
+text = sys.stdin.read().strip()
+rows = json.loads(text) if text.startswith("[") else [json.loads(l) for l in text.splitlines() if l.startswith("{")]
 n = 0
-for line in sys.stdin:
-    line = line.strip()
-    if not line.startswith("{"):
-        continue
-    r = json.loads(line)
+for r in rows:
     if r.get("action") != action:
         continue
-    if re.search(subject, r.get("subject", "")) and re.search(reason, r.get("reason", "")) \
-            and re.search(evidence, json.dumps(r.get("evidence"), sort_keys=True)):
+    found = json.dumps(r.get("evidence"), sort_keys=True)
+    if re.search(subject, r.get("subject", "")) and re.search(reason, r.get("reason", "")) and re.search(evidence, found):
         n += 1
 print(n)
 ' "$@" <<<"$rows"
@@ -309,7 +326,7 @@ lab_office_wait() {
 }
 # lab_office_registered: every office phone has a live registration in switch.db.
 lab_office_registered() {
-  python3 - "$LAB_WORK/state/switch.db" "${LAB_OFFICE_PHONES[@]}" <<'PY'
+  python3 - "$LAB_WORK/switch-state/switch.db" "${LAB_OFFICE_PHONES[@]}" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 names = {r[0] for r in db.execute("select endpoint from registrations where source_ip = '198.51.100.20'")}
