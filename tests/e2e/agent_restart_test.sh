@@ -11,18 +11,19 @@ set -uo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_init "$1"
 lab_topology
-lab_config
+lab_config "SS_ENDPOINTREGISTERSUSPENDTIME = 600"
 lab_start
 lab_office_start 15 4
 
-# guess ROLE ADDRESS ENDPOINT COUNT PORT: COUNT wrong-password registrations.
+# guess ROLE ADDRESS ENDPOINT COUNT PORT [TIMEOUT]: COUNT wrong-password registrations.
 guess() {
   printf 'SEQUENTIAL\n%s;[authentication username=%s password=wrong-guess];\n' "$3" "$3" >"$LAB_WORK/guess-$1.csv"
   lab_sipp "$1" "$LAB_WORK/guess-$1.log" "$LAB_SWITCH_V4:5060" -sf "$lab_here/sipp/register_wrong.xml" \
-    -inf "$LAB_WORK/guess-$1.csv" -i "$2" -p "$5" -r 20 -m "$4" -l 1 -timeout 20s
+    -inf "$LAB_WORK/guess-$1.csv" -i "$2" -p "$5" -r 20 -m "$4" -l 1 -timeout "${6:-20}s"
 }
 
-guess a1 "$LAB_ATTACKER1" 1009 12 5070
+# 5 wrong passwords suspend 1009, 5 more refusals (suspended) make 10 failures: the block.
+guess a1 "$LAB_ATTACKER1" 1009 10 5070
 check "before the kill: a1 is blocked" wait_for "the block of a1" 10 lab_blocked "$LAB_ATTACKER1"
 check "before the kill: 1009 is suspended" output_matches '"1009"' lab_ctl suspend list --json
 
@@ -30,7 +31,7 @@ lab_kill_agent
 check "the agent is gone" expect_exit 1 lab_ctl status
 check "the table stays while the agent is away" lab_blocked "$LAB_ATTACKER1"
 dropped_before=$(lab_kernel_dropped "$LAB_ATTACKER1")
-guess a1 "$LAB_ATTACKER1" 1009 2 5072
+guess a1 "$LAB_ATTACKER1" 1009 2 5072 2
 check "the kernel still drops a1 with no agent" test "$(lab_kernel_dropped "$LAB_ATTACKER1")" -gt "$dropped_before"
 printf 'SEQUENTIAL\n1009;[authentication username=1009 password=%s];\n' "$(lab_password 1009)" >"$LAB_WORK/right.csv"
 check "the switch keeps refusing 1009 while the agent is away" \

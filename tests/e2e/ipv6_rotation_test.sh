@@ -13,7 +13,9 @@ lab_office_start 10 4
 
 printf 'SEQUENTIAL\n1010;[authentication username=1010 password=wrong-guess];\n' >"$LAB_WORK/guess.csv"
 used=0
+deadline=$((SECONDS + 40))
 for i in $(seq 1 30); do
+  ((SECONDS < deadline)) || break
   address=$(lab_add_v6 $((0x1000 + i)))
   lab_in a6 timeout 10 sipp "[$LAB_SWITCH_V6]:5060" -nostdin -sf "$lab_here/sipp/register_wrong.xml" \
     -inf "$LAB_WORK/guess.csv" -i "$address" -p 5080 -m 1 -timeout 2s >>"$LAB_WORK/rotator.log" 2>&1

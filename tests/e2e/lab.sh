@@ -67,12 +67,34 @@ lab_in() {
   ip netns exec "$(lab_ns "$role")" "$@"
 }
 
+# lab_kill_tree PID...: the processes and every descendant of theirs, TERM then KILL.
+lab_kill_tree() {
+  local all=() queue=("$@") pid children
+  while ((${#queue[@]})); do
+    pid=${queue[0]}
+    queue=("${queue[@]:1}")
+    [[ -n $pid ]] || continue
+    all+=("$pid")
+    children=$(ps -o pid= --ppid "$pid" 2>/dev/null)
+    queue+=($children)
+  done
+  ((${#all[@]})) || return 0
+  kill -TERM "${all[@]}" 2>/dev/null
+  local deadline=$((SECONDS + 3))
+  local alive=1
+  while ((alive && SECONDS < deadline)); do
+    alive=0
+    for pid in "${all[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) && sleep 0.05
+  done
+  kill -KILL "${all[@]}" 2>/dev/null
+  return 0
+}
+
 lab_teardown() {
   local rc=$?
+  lab_kill_tree "${LAB_PIDS[@]}" $LAB_AGENT_PID $LAB_SWITCH_PID
   local pid
-  for pid in "${LAB_PIDS[@]}" $LAB_AGENT_PID $LAB_SWITCH_PID; do
-    kill -KILL "$pid" 2>/dev/null
-  done
   for pid in "${LAB_PIDS[@]}" $LAB_AGENT_PID $LAB_SWITCH_PID; do
     wait "$pid" 2>/dev/null
   done
@@ -143,7 +165,7 @@ lab_config() {
     [SS_ENDPOINTREGISTERSUSPEND]=1 [SS_ENDPOINTREGISTERRETRY]=5 [SS_ENDPOINTREGISTERSUSPENDTIME]=60
     [SS_AUTHCHALLENGEMODE]=2 [BLACKLIST_ENABLE]=1 [BLACKLIST_WINDOW]=60
     [BLACKLIST_REGISTER_FAILURES]=10 [BLACKLIST_DISTINCT_ENDPOINTS]=5 [BLACKLIST_ILLEGAL_CALLS]=3
-    [BLACKLIST_SCANNER_UA]=1 [BLACKLIST_DURATION]=600 [REGISTER_RATE_LIMIT]=10 [REGISTER_RATE_BURST]=10
+    [BLACKLIST_SCANNER_UA]=1 [BLACKLIST_DURATION]=600 [REGISTER_RATE_LIMIT]=60 [REGISTER_RATE_BURST]=20
     [INSPECT_ENABLE]=1 [SERVER_BILLING_RECORD_ILLEGAL_CALL]=1
   )
   local line
@@ -229,7 +251,7 @@ lab_kernel_dropped() {
 }
 
 lab_start_agent() {
-  lab_in sw "$LAB_BUILD/agent/tollgate-agent" --config "$LAB_WORK/tollgate.toml" >>"$LAB_WORK/agent.log" 2>&1 &
+  ip netns exec "$(lab_ns sw)" "$LAB_BUILD/agent/tollgate-agent" --config "$LAB_WORK/tollgate.toml" >>"$LAB_WORK/agent.log" 2>&1 &
   LAB_AGENT_PID=$!
   wait_for "the agent's socket" 15 lab_ctl status
 }
@@ -245,7 +267,7 @@ lab_kill_agent() {
 lab_start_switch() {
   mkdir -p "$LAB_WORK/switch-state"
   chown tollgate:tollgate "$LAB_WORK/switch-state"
-  lab_in sw setpriv --reuid=tollgate --regid=tollgate --init-groups \
+  ip netns exec "$(lab_ns sw)" setpriv --reuid=tollgate --regid=tollgate --init-groups \
     "$LAB_BUILD/switch/tollgate-switch" --config "$LAB_WORK/tollgate.toml" --state-dir "$LAB_WORK/switch-state" \
     >>"$LAB_WORK/switch.log" 2>&1 &
   LAB_SWITCH_PID=$!
@@ -287,10 +309,17 @@ print(n)
 ' "$@" <<<"$rows"
 }
 
-# lab_bg LOG COMMAND...: a background job killed at teardown; its pid in LAB_LAST_PID.
+# lab_bg LOG COMMAND...: a background job killed at teardown (with its children); its pid
+# in LAB_LAST_PID. `lab_bg LOG lab_in ROLE ...` execs in the namespace, so the pid is the
+# command's own.
 lab_bg() {
   local log=$1
   shift
+  if [[ $1 == lab_in ]]; then
+    local role=$2
+    shift 2
+    set -- ip netns exec "$(lab_ns "$role")" "$@"
+  fi
   "$@" >"$log" 2>&1 &
   LAB_LAST_PID=$!
   LAB_PIDS+=("$LAB_LAST_PID")

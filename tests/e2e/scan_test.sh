@@ -17,8 +17,10 @@ lab_in a2 timeout 30 svwar -e 1000-1100 -m REGISTER -p 5060 --maximumtime 3 "$LA
 check "inspector on: the scanner is blocked" wait_for "the block of $LAB_ATTACKER2" 10 lab_blocked "$LAB_ATTACKER2"
 check "inspector on: the block names the scanner" test "$(lab_audit_count block '^203\.0\.113\.70/32$' scanner)" -eq 1
 check "inspector on: no scan packet reached the switch" test "$(lab_count reached "$LAB_ATTACKER2")" -eq 0
-check "inspector on: svwar's probes arrived ($(lab_count offered "$LAB_ATTACKER2"))" test "$(lab_count offered "$LAB_ATTACKER2")" -ge 2
-check "inspector on: the kernel dropped the rest ($(lab_kernel_dropped "$LAB_ATTACKER2"))" test "$(lab_kernel_dropped "$LAB_ATTACKER2")" -ge 1
+check "inspector on: its probe did arrive ($(lab_count offered "$LAB_ATTACKER2"))" test "$(lab_count offered "$LAB_ATTACKER2")" -ge 1
+lab_in a2 timeout 10 svwar -e 1000-1010 -m REGISTER -p 5060 --force --maximumtime 1 "$LAB_SWITCH_V4" >>"$LAB_WORK/svwar-a2.log" 2>&1
+check "inspector on: a second scan is dropped in the kernel ($(lab_kernel_dropped "$LAB_ATTACKER2"))" test "$(lab_kernel_dropped "$LAB_ATTACKER2")" -ge 1
+check "inspector on: still no scan packet reached the switch" test "$(lab_count reached "$LAB_ATTACKER2")" -eq 0
 check "inspector on: svwar found nothing" expect_exit 1 grep -Eq '\| *10[0-9][0-9] *\| *reqauth' "$LAB_WORK/svwar-a2.log"
 
 check "the inspector can be turned off at run time" lab_ctl param set INSPECT_ENABLE 0
