@@ -5,6 +5,7 @@
 
 #include "sip/nonce_secret_file.hpp"
 #include "store/binding_store.hpp"
+#include "store/cdr.hpp"
 #include "store/switch_schema.hpp"
 
 namespace tollgate::switch_ {
@@ -40,6 +41,8 @@ server::server(boost::asio::io_context& io, std::shared_ptr<const config::config
       clock_(clock),
       directory_(config_),
       agent_(io, options_.agent_socket, [this](const policy::decision& d) { suspensions_.apply(d); }),
+      random_(std::random_device{}()),
+      call_timer_(io),
       tick_(io) {}
 
 server::~server() { stop(); }
@@ -78,6 +81,20 @@ std::string server::open() {
     }
     spdlog::info("listening on {}", listen.to_string());
   }
+
+  call_transport_ = std::make_unique<call_transport>(io_, udp_, tcp_, clock_,
+                                                     [this](std::uint64_t call, const b2bua::destination& to) {
+                                                       calls_->on_transport_failed(call, to, clock_.now());
+                                                       schedule_calls();
+                                                     });
+  call_services services{*digest_,
+                         bindings_,
+                         *call_transport_,
+                         [this](std::span<const store::cdr_record> rows) { return store::cdr_writer(*db_).write(rows); },
+                         [this](const policy::report& r) { agent_.send(r); },
+                         [this] { return random_(); }};
+  calls_ = std::make_unique<call_dispatcher>(std::move(services));
+  handler_->route_calls(*calls_, [this] { return config_; });
   return {};
 }
 
@@ -92,6 +109,11 @@ void server::stop() {
   if (stopped_) return;
   stopped_ = true;
   tick_.cancel();
+  call_timer_.cancel();
+  if (calls_ && !calls_->flush(clock_.now())) {
+    spdlog::error("switch.db: {} CDR rows could not be written at shutdown: {}", calls_->cdrs().queued(),
+                  calls_->cdrs().last_error());
+  }
   for (auto& t : udp_) t->stop();
   for (auto& t : tcp_) t->stop();
   agent_.stop();
@@ -101,12 +123,14 @@ void server::stop() {
 std::optional<outbound> server::handle_datagram(std::string_view datagram, const peer& from) {
   auto out = handler_->on_datagram(datagram, from, clock_.now());
   forward_reports();
+  schedule_calls();
   return out;
 }
 
 std::optional<outbound> server::handle_stream(const sip::message& m, const peer& from) {
   auto out = handler_->on_stream_message(m, from, clock_.now());
   forward_reports();
+  schedule_calls();
   return out;
 }
 
@@ -121,12 +145,32 @@ void server::housekeeping() {
     bindings_.expire(now);
     suspensions_.prune(now);
     handler_->prune(now);
+    calls_->prune(now);
   }
   flush_bindings();
   tick_.expires_after(tick_interval);
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) housekeeping();
   });
+}
+
+void server::schedule_calls() {
+  if (stopped_ || !calls_) return;
+  const auto next = calls_->next_deadline();
+  if (!next || (call_timer_at_ && *call_timer_at_ <= *next)) return;
+  call_timer_at_ = *next;
+  call_timer_.expires_after(std::max(base::millis{0}, *next - clock_.now()));
+  call_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) on_call_timer();
+  });
+}
+
+void server::on_call_timer() {
+  if (stopped_) return;
+  call_timer_at_.reset();
+  calls_->on_tick(clock_.now());
+  forward_reports();
+  schedule_calls();
 }
 
 void server::flush_bindings() {

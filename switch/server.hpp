@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,8 @@
 #include "store/database.hpp"
 #include "switch/agent_link.hpp"
 #include "switch/bindings.hpp"
+#include "switch/call_dispatcher.hpp"
+#include "switch/call_transport.hpp"
 #include "switch/endpoint_directory.hpp"
 #include "switch/registrar.hpp"
 #include "switch/request_handler.hpp"
@@ -46,6 +50,12 @@ public:
   void stop();
 
   const binding_table& bindings() const { return bindings_; }
+  /// The calls: counters (calls active, attempted, answered, failed, illegal; CDR rows
+  /// written and queued in cdrs()), for tests and the control socket.
+  const call_dispatcher& calls() const { return *calls_; }
+  const call_transport& call_sending() const { return *call_transport_; }
+  /// The configuration new requests use (calls in progress keep what they copied).
+  std::shared_ptr<const config::config> current_config() const { return config_; }
 
 private:
   std::optional<outbound> handle_datagram(std::string_view datagram, const peer& from);
@@ -53,6 +63,9 @@ private:
   void forward_reports();
   void housekeeping();
   void flush_bindings();
+  /// Arms the call timer for the dispatcher's next deadline, if that is earlier.
+  void schedule_calls();
+  void on_call_timer();
 
   boost::asio::io_context& io_;
   std::shared_ptr<const config::config> config_;
@@ -68,6 +81,11 @@ private:
   agent_link agent_;
   std::vector<std::unique_ptr<udp_transport>> udp_;
   std::vector<std::unique_ptr<tcp_transport>> tcp_;
+  std::unique_ptr<call_transport> call_transport_;
+  std::unique_ptr<call_dispatcher> calls_;
+  std::mt19937_64 random_;
+  boost::asio::steady_timer call_timer_;
+  std::optional<base::timestamp> call_timer_at_;
   boost::asio::steady_timer tick_;
   unsigned ticks_ = 0;
   bool stopped_ = false;

@@ -42,6 +42,30 @@ std::uint16_t udp_transport::local_port() const {
   return socket_.local_endpoint(ec).port();
 }
 
+base::ip_address udp_transport::local_ip() const {
+  boost::system::error_code ec;
+  return from_asio(socket_.local_endpoint(ec).address());
+}
+
+bool udp_transport::is_v6() const {
+  boost::system::error_code ec;
+  return socket_.local_endpoint(ec).address().is_v6();
+}
+
+std::error_code udp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std::string_view bytes) {
+  udp::endpoint to(to_asio(ip), port);
+  if (is_v6() && to.address().is_v4()) {
+    to = udp::endpoint(asio::ip::make_address_v6(asio::ip::v4_mapped, to.address().to_v4()), port);
+  }
+  boost::system::error_code ec;
+  socket_.send_to(asio::buffer(bytes.data(), bytes.size()), to, 0, ec);
+  if (ec) {
+    if (send_errors_++ == 0) spdlog::warn("udp send to {}: {}", to.address().to_string(), ec.message());
+    return std::error_code(ec.value(), std::system_category());
+  }
+  return {};
+}
+
 void udp_transport::do_receive() {
   socket_.async_receive_from(asio::buffer(buffer_), sender_,
                              [this](const boost::system::error_code& ec, std::size_t n) { on_receive(ec, n); });
