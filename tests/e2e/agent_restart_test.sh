@@ -49,6 +49,5 @@ check "one block row for a1 (no re-block at restart)" test "$(lab_audit_count bl
 check "one block row for a2" test "$(lab_audit_count block '^203\.0\.113\.70/32$' register_failures)" -eq 1
 check "one suspend row each" test "$(lab_audit_count suspend '^10(09|10)$')" -eq 2
 check "no release at restart" test "$(lab_audit_count release)" -eq 0
-check "the office registered throughout" lab_office_wait
-check "every office phone is registered" lab_office_registered
+lab_office_checks
 summary

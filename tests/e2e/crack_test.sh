@@ -41,6 +41,5 @@ printf 'SEQUENTIAL\n1009;[authentication username=1009 password=%s];\n' "$(lab_p
 check "the right password is refused while 1009 is suspended" \
   lab_sipp of "$LAB_WORK/right.log" "$LAB_SWITCH_V4:5060" -sf "$lab_here/sipp/register_wrong.xml" \
   -inf "$LAB_WORK/right.csv" -i "$LAB_OFFICE" -p 5064 -m 1 -timeout 10s -timeout_error
-check "the office registered throughout" lab_office_wait
-check "every office phone is registered" lab_office_registered
+lab_office_checks
 summary

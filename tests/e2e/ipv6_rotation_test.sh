@@ -33,6 +33,5 @@ lab_in a6 timeout 10 sipp "[$LAB_SWITCH_V6]:5060" -nostdin -sf "$lab_here/sipp/r
   -inf "$LAB_WORK/guess.csv" -i "$fresh" -p 5080 -m 1 -timeout 2s >>"$LAB_WORK/rotator.log" 2>&1
 check "a never used address of the /64 arrives" test "$(lab_count offered "$fresh")" -ge 1
 check "and is dropped in the kernel" test "$(lab_count passed "$fresh")" -eq 0
-check "the office registered throughout" lab_office_wait
-check "every office phone is registered" lab_office_registered
+lab_office_checks
 summary

@@ -30,6 +30,7 @@ LAB_ATTACKER2=203.0.113.70
 LAB_ATTACKER6_PREFIX=2001:db8:bad:1
 LAB_OFFICE_PHONES=(1001 1002 1003 1004)
 LAB_ROLES=(rt sw of ca ad a1 a2 a6)
+LAB_CALL_SCENARIOS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../switch/sipp/calls" && pwd)
 
 # lab_init BUILD_DIR: names unique to this run, a work directory, the exit trap.
 lab_init() {
@@ -41,6 +42,7 @@ lab_init() {
   LAB_PIDS=()
   LAB_AGENT_PID=
   LAB_SWITCH_PID=
+  LAB_CARRIER_PID=
   LAB_KEEP=${LAB_KEEP:-0}
   check_log=$LAB_WORK/checks.log
   : >"$check_log"
@@ -209,6 +211,13 @@ TOML
       echo "$phone;[authentication username=$phone password=$(lab_password "$phone")];"
     done
   } >"$LAB_WORK/phones.csv"
+  # Their calls: to UK numbers through the carrier, each phone in turn.
+  {
+    echo SEQUENTIAL
+    for phone in "${LAB_OFFICE_PHONES[@]}"; do
+      echo "$phone;004420794600${phone: -2};[authentication username=$phone password=$(lab_password "$phone")];"
+    done
+  } >"$LAB_WORK/calls.csv"
 }
 
 lab_password() { echo "Lab-$1-pass-X7q"; }
@@ -332,26 +341,62 @@ lab_sipp() {
   lab_in "$role" timeout 300 sipp -nostdin "$@" >"$log" 2>&1
 }
 
-# lab_office_start SECONDS [RATE]: the office's phones register (digest) RATE times a
-# second, in turn, for SECONDS, all from one address and port; lab_office_wait gives
-# SIPp's verdict (0: every registration succeeded).
+# lab_office_start SECONDS [REGISTER_RATE] [CALL_RATE]: the office, all from one address:
+# its phones register (digest) REGISTER_RATE times a second, in turn, and call out through
+# the switch to the carrier (digest, prefix 00, half-second calls) CALL_RATE times a
+# second, for SECONDS. The carrier answers every call. lab_office_wait gives the verdict:
+# 0 when every registration and every call succeeded. Call statistics (SIPp's -stf) in
+# LAB_OFFICE_CALLS_STAT.
 lab_office_start() {
-  local seconds=$1 rate=${2:-4}
+  local seconds=$1 rate=${2:-4} call_rate=${3:-2}
   LAB_OFFICE_LOG=$LAB_WORK/office-$RANDOM
+  LAB_OFFICE_CALLS_STAT=$LAB_OFFICE_LOG-calls.csv
+  LAB_OFFICE_PIDS=()
   lab_bg "$LAB_OFFICE_LOG.out" lab_in of timeout $((seconds + 60)) sipp "$LAB_SWITCH_V4:5060" -nostdin \
     -sf "$lab_here/sipp/office_register.xml" -inf "$LAB_WORK/phones.csv" -i "$LAB_OFFICE" -p 5062 \
     -r "$rate" -m $((seconds * rate)) -timeout $((seconds + 30))s -timeout_error \
     -trace_stat -fd 1 -stf "$LAB_OFFICE_LOG.csv" -trace_err -error_file "$LAB_OFFICE_LOG.err"
-  LAB_OFFICE_PID=$LAB_LAST_PID
+  LAB_OFFICE_PIDS+=("$LAB_LAST_PID")
+  ((call_rate > 0)) || return 0
+  # The carrier: answers every INVITE the switch routes to it, until the lab ends.
+  if [[ -z $LAB_CARRIER_PID ]]; then
+    lab_bg "$LAB_WORK/carrier.out" lab_in ca timeout 600 sipp -nostdin -sf "$LAB_CALL_SCENARIOS/uas_answer.xml" \
+      -i "$LAB_CARRIER" -p 5060 -trace_err -error_file "$LAB_WORK/carrier.err"
+    LAB_CARRIER_PID=$LAB_LAST_PID
+    wait_for "the carrier listening" 10 output_matches "$LAB_CARRIER:5060 " lab_in ca ss -lun
+  fi
+  # The phones must be registered before they call (their first REGISTERs go first).
+  wait_for "the office's phones registered" 15 lab_office_registered
+  lab_bg "$LAB_OFFICE_LOG-calls.out" lab_in of timeout $((seconds + 60)) sipp "$LAB_SWITCH_V4:5060" -nostdin \
+    -sf "$LAB_CALL_SCENARIOS/uac_call.xml" -inf "$LAB_WORK/calls.csv" -i "$LAB_OFFICE" -p 5063 -d 500 \
+    -r "$call_rate" -m $((seconds * call_rate)) -timeout $((seconds + 30))s -timeout_error \
+    -trace_stat -fd 1 -stf "$LAB_OFFICE_CALLS_STAT" -trace_err -error_file "$LAB_OFFICE_LOG-calls.err"
+  LAB_OFFICE_PIDS+=("$LAB_LAST_PID")
 }
 lab_office_wait() {
-  wait "$LAB_OFFICE_PID"
-  local rc=$?
+  local pid rc=0 one
+  for pid in "${LAB_OFFICE_PIDS[@]}"; do
+    wait "$pid"
+    one=$?
+    ((one == 0)) || rc=$one
+  done
   if ((rc != 0)); then
     echo "office SIPp exit $rc" >&2
-    tail -n 20 "$LAB_OFFICE_LOG.out" "$LAB_OFFICE_LOG.err" >&2 2>/dev/null
+    tail -n 20 "$LAB_OFFICE_LOG"*.err >&2 2>/dev/null
   fi
   return $rc
+}
+# lab_office_calls: "ATTEMPTED COMPLETED", the office's calls so far (SIPp's statistics).
+lab_office_calls() {
+  python3 - "$LAB_OFFICE_CALLS_STAT" <<'PY'
+import csv, sys
+try:
+    rows = [r for r in csv.reader(open(sys.argv[1]), delimiter=";") if r]
+    head, last = rows[0], rows[-1]
+    print(last[head.index("OutgoingCall(C)")], last[head.index("SuccessfulCall(C)")])
+except (OSError, IndexError, ValueError):
+    print(0, 0)
+PY
 }
 # lab_office_registered: every office phone has a live registration in switch.db.
 lab_office_registered() {
@@ -366,4 +411,24 @@ PY
 # cpu_seconds PID: user + system CPU of a process so far.
 cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
+# lab_office_checks: the office's verdict for a scenario: every registration and every call
+# of the run succeeded, calls were made, and every phone is registered at the end.
+lab_office_checks() {
+  check "the office registered and called throughout" lab_office_wait
+  local attempted completed
+  read -r attempted completed < <(lab_office_calls)
+  check "the office's calls all completed ($completed of $attempted)" \
+    test "$attempted" -gt 0 -a "$completed" -eq "$attempted"
+  check "every office phone is registered" lab_office_registered
+}
+
+# lab_cdr_count SQL_WHERE: rows of the switch's CDR table matching the condition.
+lab_cdr_count() {
+  python3 - "$LAB_WORK/switch-state/switch.db" "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+print(db.execute("select count(*) from cdr where " + sys.argv[2]).fetchone()[0])
+PY
 }

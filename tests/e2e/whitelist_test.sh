@@ -25,6 +25,5 @@ check "no packet of the admin's was dropped in the kernel" test "$(lab_kernel_dr
 reached=$(lab_count reached "$LAB_ADMIN")
 check "every packet reached the switch ($reached >= 1000)" test "$reached" -ge 1000
 check "the admin's endpoint is suspended all the same" output_matches '"1099"' lab_ctl suspend list --json
-check "the office registered throughout" lab_office_wait
-check "every office phone is registered" lab_office_registered
+lab_office_checks
 summary
