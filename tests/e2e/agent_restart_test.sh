@@ -19,7 +19,7 @@ lab_office_start 15 4
 guess() {
   printf 'SEQUENTIAL\n%s;[authentication username=%s password=wrong-guess];\n' "$3" "$3" >"$LAB_WORK/guess-$1.csv"
   lab_sipp "$1" "$LAB_WORK/guess-$1.log" "$LAB_SWITCH_V4:5060" -sf "$lab_here/sipp/register_wrong.xml" \
-    -inf "$LAB_WORK/guess-$1.csv" -i "$2" -p "$5" -r 20 -m "$4" -l 1 -timeout "${6:-20}s"
+    -inf "$LAB_WORK/guess-$1.csv" -i "$2" -p "$5" -r 20 -m "$4" -l 1 -recv_timeout "${6:-10}000" -timeout 30s
 }
 
 # 5 wrong passwords suspend 1009, 5 more refusals (suspended) make 10 failures: the block.

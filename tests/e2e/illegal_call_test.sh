@@ -17,7 +17,7 @@ lab_office_start 10 4 2
 burst=10
 printf 'SEQUENTIAL\n100;0972599%s;x;\n' "$RANDOM" >"$LAB_WORK/illegal.csv"
 lab_sipp a2 "$LAB_WORK/illegal.log" "$LAB_SWITCH_V4:5060" -sf "$LAB_CALL_SCENARIOS/uac_expect_403.xml" \
-  -inf "$LAB_WORK/illegal.csv" -i "$LAB_ATTACKER2" -p 5090 -m "$burst" -r 10 -timeout 6s \
+  -inf "$LAB_WORK/illegal.csv" -i "$LAB_ATTACKER2" -p 5090 -m "$burst" -r 10 -recv_timeout 2000 -timeout 20s \
   -cid_str "lab-illegal-%u@%s" -trace_stat -stf "$LAB_WORK/illegal.csv.stat" -fd 1
 answered=$(python3 -c '
 import csv, sys

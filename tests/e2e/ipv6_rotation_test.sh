@@ -18,7 +18,7 @@ for i in $(seq 1 30); do
   ((SECONDS < deadline)) || break
   address=$(lab_add_v6 $((0x1000 + i)))
   lab_in a6 timeout 10 sipp "[$LAB_SWITCH_V6]:5060" -nostdin -sf "$lab_here/sipp/register_wrong.xml" \
-    -inf "$LAB_WORK/guess.csv" -i "$address" -p 5080 -m 1 -timeout 2s >>"$LAB_WORK/rotator.log" 2>&1
+    -inf "$LAB_WORK/guess.csv" -i "$address" -p 5080 -m 1 -recv_timeout 1500 -timeout 10s >>"$LAB_WORK/rotator.log" 2>&1
   used=$((used + 1))
   lab_blocked "$LAB_ATTACKER6_PREFIX::/64" && break
 done
@@ -30,7 +30,7 @@ check "no single address was blocked" test "$(lab_audit_count block '^2001:db8:b
 fresh=$(lab_add_v6 0xbeef)
 sleep 0.2
 lab_in a6 timeout 10 sipp "[$LAB_SWITCH_V6]:5060" -nostdin -sf "$lab_here/sipp/register_wrong.xml" \
-  -inf "$LAB_WORK/guess.csv" -i "$fresh" -p 5080 -m 1 -timeout 2s >>"$LAB_WORK/rotator.log" 2>&1
+  -inf "$LAB_WORK/guess.csv" -i "$fresh" -p 5080 -m 1 -recv_timeout 1500 -timeout 10s >>"$LAB_WORK/rotator.log" 2>&1
 check "a never used address of the /64 arrives" test "$(lab_count offered "$fresh")" -ge 1
 check "and is dropped in the kernel" test "$(lab_count passed "$fresh")" -eq 0
 lab_office_checks
