@@ -28,7 +28,7 @@ lab_init "$build"
 lab_topology
 ip -n "$(lab_ns a1)" addr add 203.0.113.11/26 dev eth0
 ip -n "$(lab_ns a2)" addr add 203.0.113.71/26 dev eth0
-lab_config "SS_ENDPOINTREGISTERSUSPENDTIME = 600" "BLACKLIST_DURATION = 3600"
+lab_config "SS_ENDPOINTREGISTERSUSPENDTIME = 600" "BLACKLIST_DURATION = 3600" "REGISTER_RATE_LIMIT = 10" "REGISTER_RATE_BURST = 10"
 lab_start
 
 flood_rate=${FLOOD_RATE:-200}
@@ -36,17 +36,9 @@ invite_rate=${INVITE_RATE:-100}
 deadline=$((SECONDS + duration))
 remaining() { echo $((deadline - SECONDS)); }
 
-# The office: every phone registered first, then calls (when the switch relays calls: see
-# office_call.xml) or registrations for the whole run.
-office_stat=$LAB_WORK/office-calls.csv
-lab_office_start 2 4
-lab_office_wait || echo "warning: the office's first registrations failed" >&2
-if [[ -f $lab_here/sipp/office_call.xml ]]; then
-  lab_office_calls_start "$duration" "${CALL_RATE:-5}" "$office_stat"
-else
-  lab_office_start "$duration" 4
-fi
-office_pid=$LAB_OFFICE_PID
+# The office: its phones register and call (to the carrier) for the whole run.
+lab_office_start "$duration" 4 "${CALL_RATE:-5}"
+office_stat=$LAB_OFFICE_CALLS_STAT
 
 agent_cpu0=$(cpu_seconds "$LAB_AGENT_PID")
 switch_cpu0=$(cpu_seconds "$LAB_SWITCH_PID")
@@ -61,7 +53,7 @@ seq -f 'guess%05g' 1 5000 >"$LAB_WORK/words.txt"
 crack_loop() {
   local n=0
   while ((SECONDS < deadline && n < 100)); do
-    lab_in a1 timeout "$(remaining)" svcrack -u 1009 -d "$LAB_WORK/words.txt" -b "$LAB_ATTACKER1" -p 5060 \
+    lab_in a1 timeout "$(remaining)" svcrack -u 1009 -d "$LAB_WORK/words.txt" -b "$LAB_ATTACKER1" -x "$LAB_ATTACKER1" -p 5060 \
       --maximumtime 3 "$LAB_SWITCH_V4" >>"$LAB_WORK/svcrack.log" 2>&1
     n=$((n + 1))
   done
@@ -69,7 +61,7 @@ crack_loop() {
 scan_loop() {
   local n=0
   while ((SECONDS < deadline && n < 100)); do
-    lab_in a2 timeout "$(remaining)" svwar -e 1000-1999 -m REGISTER -b "$LAB_ATTACKER2" -p 5060 --force \
+    lab_in a2 timeout "$(remaining)" svwar -e 1000-1999 -m REGISTER -b "$LAB_ATTACKER2" -x "$LAB_ATTACKER2" -p 5060 --force \
       --maximumtime 3 "$LAB_SWITCH_V4" >>"$LAB_WORK/svwar.log" 2>&1
     n=$((n + 1))
   done
@@ -81,7 +73,7 @@ rotate_loop() {
     n=$((n + 1))
     address=$(lab_add_v6 $((0x1000 + n)))
     lab_in a6 timeout 2 sipp "[$LAB_SWITCH_V6]:5060" -nostdin -sf "$lab_here/sipp/register_wrong.xml" \
-      -inf "$LAB_WORK/guess.csv" -i "$address" -p 5080 -m 1 -timeout 1s >>"$LAB_WORK/rotator.log" 2>&1
+      -inf "$LAB_WORK/guess.csv" -i "$address" -p 5080 -m 1 -recv_timeout 1000 -timeout 5s >>"$LAB_WORK/rotator.log" 2>&1
   done
 }
 lab_bg "$LAB_WORK/crack.out" crack_loop
@@ -94,7 +86,7 @@ lab_bg "$LAB_WORK/invite-flood.log" lab_in a2 timeout $((duration + 5)) sipp "$L
 attack_pids=("${LAB_PIDS[@]: -5}")
 
 wait "${attack_pids[@]}" 2>/dev/null
-wait "$office_pid"
+lab_office_wait
 office_rc=$?
 ended=$(date +%s.%N)
 agent_cpu=$(awk -v a="$(cpu_seconds "$LAB_AGENT_PID")" -v b="$agent_cpu0" 'BEGIN {printf "%.2f", a - b}')
@@ -103,7 +95,6 @@ kill -TERM "$sampler_pid" 2>/dev/null
 wait "$sampler_pid"
 
 lab_ctl audit --json --limit 1000000 >"$LAB_WORK/audit.jsonl"
-[[ -f $office_stat ]] || office_stat=$LAB_OFFICE_LOG.csv
 python3 "$here/figures.py" --samples "$LAB_WORK/samples.json" --audit "$LAB_WORK/audit.jsonl" \
   --office-stat "$office_stat" --office-rc "$office_rc" --cpu-agent "$agent_cpu" --cpu-switch "$switch_cpu" \
   --started "$started" --ended "$ended" --out "$out/figures.json"
