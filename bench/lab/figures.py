@@ -10,7 +10,12 @@ import argparse
 import csv
 import ipaddress
 import json
+import re
 import statistics
+import sys
+
+sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), "../../tests/e2e"))
+import lab_nft  # noqa: E402
 
 KINDS = {
     "203.0.113.10": "svcrack",
@@ -52,23 +57,26 @@ def office(path):
 
 def main():
     p = argparse.ArgumentParser()
-    for name in ("samples", "audit", "office-stat", "out", "office-rc"):
+    for name in ("samples", "audit", "office-stat", "out", "office-rc", "table"):
         p.add_argument("--" + name, required=True)
-    for name in ("cpu-agent", "cpu-switch", "started", "ended"):
+    for name in ("cpu-agent", "cpu-switch", "started", "ended", "listed-at"):
         p.add_argument("--" + name, type=float, required=True)
     a = p.parse_args()
 
     samples = json.load(open(a.samples))
     stages = samples["stages"]
-    rows = []
-    for line in open(a.audit):
-        line = line.strip()
-        if line.startswith("{"):
-            rows.append(json.loads(line))
+    text = open(a.audit).read().strip()
+    if text.startswith("["):
+        rows = json.loads(text)
+    else:
+        rows = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     blocks = [r for r in rows if r.get("action") == "block" and r.get("actor") == "policy"]
 
+    # The blocks still in the kernel at the end (block_v4, block_net_v4, block_v6).
+    in_kernel = re.findall(r"([0-9a-f.:/]+) timeout ", open(a.table).read())
     attempts = {}
     latencies = []
+    latency_by_kind = {}
     exact = 0
     for b in blocks:
         network = ipaddress.ip_network(b["subject"], strict=False)
@@ -80,7 +88,9 @@ def main():
         if drops:
             first = min(drops, key=lambda d: d["time"])
             latencies.append(max(0.0, (first["time"] - b["time"]) * 1000.0))
+            latency_by_kind[kind] = round(latencies[-1], 1)
             exact += 1 if first["exact"] else 0
+
     for kind in KINDS.values():
         attempts.setdefault(kind, None)  # never blocked (the REGISTER flood is rate limited)
 
@@ -99,9 +109,12 @@ def main():
         "attempts_before_block": attempts,
         "attack_packets_reached_switch_by_kind": reached_by_kind,
         "blocks": len(blocks),
+        "blocks_in_kernel_at_end": len(in_kernel),
         "block_latency_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
         "block_latency_ms_max": round(max(latencies), 1) if latencies else None,
+        "block_latency_ms_by_kind": latency_by_kind,
         "block_latency_samples": len(latencies),
+
         "block_latency_exact_samples": exact,
         "legit_calls_attempted": attempted,
         "legit_calls_completed": completed,
