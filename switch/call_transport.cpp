@@ -99,8 +99,7 @@ void call_transport::resolve(const b2bua::destination& to, std::string text, std
     }
     return;
   }
-  r.waiting.emplace_back(std::move(text), call);
-  r.to = to;
+  r.waiting.push_back({to, std::move(text), call});
   if (r.pending) return;
   r.pending = true;
   auto resolver = std::make_shared<udp::resolver>(io_);
@@ -124,12 +123,12 @@ void call_transport::resolve(const b2bua::destination& to, std::string text, std
     }
     auto waiting = std::move(r.waiting);
     r.waiting.clear();
-    const b2bua::destination to = r.to;
-    for (auto& [text, call] : waiting) {
-      if (r.addresses.empty()) {
-        if (call != 0) on_failure_(call, to);
+    const std::vector<base::ip_address> addresses = r.addresses;  // r may move as sends add names
+    for (auto& w : waiting) {
+      if (addresses.empty()) {
+        if (w.call != 0) on_failure_(w.call, w.to);
       } else {
-        send_to(r.addresses.front(), to, std::move(text), call);
+        send_to(addresses.front(), w.to, std::move(w.text), w.call);
       }
     }
   });

@@ -49,8 +49,12 @@ private:
     std::vector<base::ip_address> addresses;  // empty: did not resolve
     base::steady_timestamp expires{};
     bool pending = false;
-    std::vector<std::pair<std::string, std::uint64_t>> waiting;  // texts sent once resolved
-    b2bua::destination to;
+    struct waiting_send {
+      b2bua::destination to;  // gateways may share a name with different ports
+      std::string text;
+      std::uint64_t call = 0;
+    };
+    std::vector<waiting_send> waiting;  // sent once resolved
   };
   void send_to(const base::ip_address& ip, const b2bua::destination& to, std::string text, std::uint64_t call);
   void fail(const b2bua::destination& to, std::uint64_t call);

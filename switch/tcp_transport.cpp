@@ -258,8 +258,8 @@ bool tcp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std:
   auto c = std::make_shared<tcp_connection>(*this, tcp::socket(acceptor_.get_executor()), to, true);
   connections_.emplace(c.get(), c);
   by_peer_[{ip, port}] = c.get();
+  c->connect();  // first: the bytes queue behind the connect
   c->send(std::move(bytes), std::move(on_failure));
-  c->connect();
   return true;
 }
 

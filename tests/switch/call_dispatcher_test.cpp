@@ -46,7 +46,7 @@ std::shared_ptr<config::config> calls_config() {
   auto c = std::make_shared<config::config>(*test::test_config(2));
   config::mapping_gateway g;
   g.name = "customers";
-  g.networks = {*base::ip_prefix::parse("198.51.100.0/26")};
+  g.networks = {*base::ip_prefix::parse("198.51.100.0/29")};
   c->mapping_gateways.push_back(g);
   config::routing_gateway r;
   r.name = "carrier-1";
@@ -307,4 +307,79 @@ TEST_CASE("a transport failure of the B leg fails the call with 503", "[switch][
   CHECK(f.written[0].disconnect_code == 503);
   CHECK(f.sender.take("SIP/2.0 503").size() == 1);
   CHECK(f.calls.counters().transport_failures == 1);
+}
+
+TEST_CASE("the request handler hands calls to the dispatcher and keeps REGISTER and OPTIONS",
+          "[switch][call_dispatcher][request_handler]") {
+  test::switch_fixture f(2);
+  fake_sender sender;
+  std::vector<store::cdr_record> written;
+  std::vector<policy::report> reports;
+  std::uint64_t counter = 0;
+  switch_::call_dispatcher calls{switch_::call_services{
+      f.digest, f.bindings, sender,
+      [&](std::span<const store::cdr_record> rows) -> store::result<void> {
+        written.insert(written.end(), rows.begin(), rows.end());
+        return {};
+      },
+      [&](const policy::report& r) { reports.push_back(r); }, [&] { return ++counter; }}};
+  const auto config = calls_config();
+  f.handler.route_calls(calls, [&] { return std::shared_ptr<const config::config>(config); });
+
+  bt::invite_spec s;
+  s.call_id = "before-register";
+  s.host = "198.51.100.20";
+  CHECK_FALSE(f.handler.on_datagram(bt::invite_text(s), f.phone, f.clock.now()));
+  CHECK(calls.counters().illegal == 1);  // no registration from this source yet
+  calls.on_tick(f.clock.now() + 20ms);
+  CHECK(written.size() == 1);
+  CHECK(sender.take("SIP/2.0 403").size() == 1);
+
+  const auto registered = f.register_with("1001", "s3cret-1001-Long");
+  REQUIRE(registered);
+  CHECK(registered->status_code() == 200);
+  CHECK(sender.sent.empty());  // REGISTER stays with the registrar
+  s.call_id = "after-register";
+  s.branch = "z9hG4bKa2";
+  CHECK_FALSE(f.handler.on_datagram(bt::invite_text(s), f.phone, f.clock.now()));
+  CHECK(calls.counters().challenged == 1);
+  CHECK(sender.take("SIP/2.0 407").size() == 1);
+
+  sip::request_builder options("OPTIONS", "sip:tollgate");
+  options.via("UDP", "198.51.100.20:5062", sip::make_branch(77)).from("<sip:1001@tollgate>", "a").to("<sip:tollgate>");
+  const auto answer = f.send(options.call_id("o-2").cseq(1).build());
+  REQUIRE(answer);
+  CHECK(answer->header("Allow").find("INVITE") != std::string_view::npos);
+  const std::string stray = "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKx\r\nFrom: <sip:a@x>;tag=1\r\n"
+                            "To: <sip:b@y>;tag=2\r\nCall-ID: nobody\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+  CHECK_FALSE(f.handler.on_datagram(stray, f.phone, f.clock.now()));
+  CHECK(f.handler.counters().responses_ignored == 0);
+  CHECK(calls.counters().stray_responses == 1);
+}
+
+TEST_CASE("illegal INVITEs with SS_REPLY_UNAUTHORIZED = 0 get silence, without illegal-call CDRs a 403 at once",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  bt::invite_spec s;
+  s.host = "203.0.113.9";
+  SECTION("silence, and still a CDR and a report") {
+    (void)f.config->parameters.set(policy::parameter::SS_REPLY_UNAUTHORIZED, 0, policy::parameter_origin::config);
+    s.call_id = "silent-1";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    f.clock.advance(500ms);
+    REQUIRE(f.feed(bt::invite_text(s), stranger));  // retransmitted: still nothing
+    f.run_until(f.clock.now() + 1s);
+    CHECK(f.sender.sent.empty());
+    CHECK(f.written.size() == 1);
+    CHECK(f.reports.size() == 1);
+  }
+  SECTION("no CDR: the 403 waits for nothing") {
+    (void)f.config->parameters.set(policy::parameter::SERVER_BILLING_RECORD_ILLEGAL_CALL, 0,
+                                   policy::parameter_origin::config);
+    s.call_id = "unrecorded-1";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    CHECK(f.sender.take("SIP/2.0 403").size() == 1);
+    CHECK(f.calls.cdrs().queued() == 0);
+    CHECK(f.reports.size() == 1);
+  }
 }

@@ -67,18 +67,20 @@ inline std::string routing_gateway_config(const routing_gateway_spec& g) {
 /// until it has handled `calls` calls (or is stopped).
 class sipp_uas {
 public:
+  /// `port` 0 picks a free one.
   sipp_uas(const fs::path& dir, const std::string& scenario, int calls = 1, const std::string& transport = "u1",
-           const std::vector<std::string>& extra = {}, const std::string& name = "uas")
-      : dir_(dir), name_(name), port_(free_port()) {
+           const std::vector<std::string>& extra = {}, const std::string& name = "uas", int port = 0)
+      : dir_(dir), name_(name), port_(port != 0 ? port : free_port()) {
     std::vector<std::string> argv{"sipp", "-sf", call_scenario(scenario).string(), "-i", "127.0.0.1", "-p",
                                   std::to_string(port_), "-t", transport, "-m", std::to_string(calls), "-nostdin",
                                   "-trace_err", "-error_file", (dir_ / (name_ + "_errors.log")).string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     pid_ = spawn(argv, dir_, dir_ / (name_ + ".log"));
-    // SIPp binds its port at start: wait until the port is taken.
+    // SIPp binds its port at start: wait until the port is taken (UDP or TCP, as it runs).
+    const int type = transport.starts_with("t") ? SOCK_STREAM : SOCK_DGRAM;
     (void)await(
         [&] {
-          fd_owner probe(::socket(AF_INET, SOCK_DGRAM, 0));
+          fd_owner probe(::socket(AF_INET, type, 0));
           sockaddr_in a{};
           a.sin_family = AF_INET;
           a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -140,6 +142,26 @@ inline run_result sipp_uac(const switch_process& sw, const fs::path& dir, const 
   auto r = run(argv, dir, o.deadline, o.name + ".log");
   r.output += read_file(dir / (o.name + "_errors.log"));
   return r;
+}
+
+/// Registers `user` with `password` (digest) from 127.0.0.1 with sipsak, binding `contact`
+/// (sipsak sends from a port of its own, not the contact's).
+inline run_result sipsak_register(const switch_process& sw, const fs::path& dir, const std::string& user,
+                                  const std::string& password, const std::string& contact, int expires = 600) {
+  return run({"sipsak", "-U", "-i", "-C", contact, "-s", "sip:" + user + "@127.0.0.1", "-r", std::to_string(sw.port()),
+              "--auth-username=" + user, "-a", password, "--expires=" + std::to_string(expires)},
+             dir, std::chrono::seconds(20), "sipsak.log");
+}
+
+/// Registers `user` with SIPp from 127.0.0.1:`local_port` (register_only.xml), so that a
+/// SIPp UAS started on that port afterwards is the registered phone: calls to a registered
+/// endpoint go to the address its REGISTER came from.
+inline run_result sipp_register(const switch_process& sw, const fs::path& dir, const std::string& user,
+                                const std::string& password, int local_port, const std::string& transport = "u1") {
+  return run({"sipp", sw.target(), "-sf", call_scenario("register_only.xml").string(), "-key", "caller", user, "-au",
+              user, "-ap", password, "-m", "1", "-t", transport, "-nostdin", "-i", "127.0.0.1", "-p",
+              std::to_string(local_port), "-timeout", "20s", "-timeout_error"},
+             dir, std::chrono::seconds(30), "register.log");
 }
 
 /// The CDRs in the switch's switch.db, newest first (read-only, beside the running switch).
