@@ -109,6 +109,8 @@ def main():
         "attempts_before_block": attempts,
         "attack_packets_reached_switch_by_kind": reached_by_kind,
         "blocks": len(blocks),
+        "suspensions": sum(1 for r in rows if r.get("action") == "suspend"),
+        "ipv6_rotator_addresses_seen": sum(1 for addr in stages.get("offered", {}) if addr.startswith("2001:db8:bad:")),
         "blocks_in_kernel_at_end": len(in_kernel),
         "block_latency_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
         "block_latency_ms_max": round(max(latencies), 1) if latencies else None,
