@@ -1,9 +1,11 @@
 """The attack run's key figures, from the sampler's record, the agent's audit log and the
 office's SIPp statistics, as one flat JSON object (bench/out/lab/figures.json).
 
-Block latency: from the block decision (the agent acting on the switch's report of the
-triggering failure, or on the inspector's) to the first packet of that source dropped in the
-kernel, as the lab's counting table saw it. Attempts before the block: the evidence the
+Block latency: from the triggering failure (the arrival of the last packet of that source
+that passed the kernel, as the lab's counting table saw it, or the agent's block decision if
+that came first) to the first packet of that source dropped in the kernel. It includes the
+attacker's own pause before its next packet: a sipvicious tool whose probe got no answer
+waits seconds before it tries again. Attempts before the block: the evidence the
 policy counted when it decided (failures, illegal calls; 1 for a scanner), per attacker kind.
 """
 import argparse
@@ -83,11 +85,16 @@ def main():
         kind = kind_of(b["subject"])
         evidence = b.get("evidence") or {}
         attempts[kind] = evidence.get("count", 1) if isinstance(evidence, dict) else 1
+        # The triggering failure: the last packet of the source that passed the kernel (it
+        # went on to the inspector or the switch and was judged), or the decision itself
+        # when packets still in flight passed after it.
+        passed = [v["last"] for addr, v in stages.get("passed", {}).items() if ipaddress.ip_address(addr) in network]
+        trigger = min([b["time"]] + passed)
         drops = [d for addr, d in samples["first_drop"].items()
-                 if ipaddress.ip_address(addr) in network and d["time"] >= b["time"] - 0.001]
+                 if ipaddress.ip_address(addr) in network and d["time"] >= trigger - 0.001]
         if drops:
             first = min(drops, key=lambda d: d["time"])
-            latencies.append(max(0.0, (first["time"] - b["time"]) * 1000.0))
+            latencies.append(max(0.0, (first["time"] - trigger) * 1000.0))
             latency_by_kind[kind] = round(latencies[-1], 1)
             exact += 1 if first["exact"] else 0
 
