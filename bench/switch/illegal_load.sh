@@ -21,7 +21,7 @@ switch_pid=
 cleanup() {
   [[ -n $switch_pid ]] && kill "$switch_pid" 2>/dev/null
   wait 2>/dev/null
-  rm -rf "$work"
+  if [[ -n ${TOLLGATE_KEEP_WORK:-} ]]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
