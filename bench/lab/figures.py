@@ -14,10 +14,6 @@ import ipaddress
 import json
 import re
 import statistics
-import sys
-
-sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), "../../tests/e2e"))
-import lab_nft  # noqa: E402
 
 KINDS = {
     "203.0.113.10": "svcrack",
