@@ -49,6 +49,13 @@ public:
   bool registered_from(const base::ip_address& ip) const;
   /// The binding of `endpoint` that expires last (the most recent registration), or nullptr.
   const store::binding_row* latest(std::string_view endpoint) const;
+  /// Calls f(row) for every binding, in no particular order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [endpoint, rows] : by_endpoint_) {
+      for (const auto& row : rows) f(row);
+    }
+  }
 
   std::size_t endpoints() const { return by_endpoint_.size(); }
   std::size_t size() const { return size_; }

@@ -60,6 +60,8 @@ public:
   /// Reports produced since the last call, oldest first.
   std::vector<policy::report> take_reports() { return std::exchange(reports_, {}); }
   const handler_counters& counters() const { return counters_; }
+  /// A reload's scanner User-Agents.
+  void set_scanners(policy::scanner_match scanners) { scanners_ = std::move(scanners); }
   /// Forgets old transactions and old scanner sightings.
   void prune(base::timestamp now);
 

@@ -7,29 +7,13 @@
 #include "store/binding_store.hpp"
 #include "store/cdr.hpp"
 #include "store/switch_schema.hpp"
+#include "switch/control_service.hpp"
 
 namespace tollgate::switch_ {
 namespace {
 
 constexpr std::chrono::milliseconds tick_interval{200};
 constexpr unsigned ticks_per_expiry = 5;  // bindings and caches pruned once a second
-
-sip::digest_server_config digest_config(const config::config& c) {
-  sip::digest_server_config d;
-  d.algorithms.clear();
-  for (const auto& name : c.sip.digest_algorithms) {
-    if (const auto a = sip::parse_digest_algorithm(name)) d.algorithms.push_back(*a);
-  }
-  if (d.algorithms.empty()) d.algorithms.push_back(sip::digest_algorithm::md5);
-  d.nonce_lifetime = c.sip.nonce_lifetime;
-  return d;
-}
-
-registrar_settings settings_of(const config::config& c) {
-  registrar_settings s;
-  s.mode = static_cast<sip::challenge_mode>(c.parameters.get(policy::parameter::SS_AUTHCHALLENGEMODE));
-  return s;
-}
 
 }  // namespace
 
@@ -94,7 +78,7 @@ std::string server::open() {
                          [this] { return random_.next(); }};
   calls_ = std::make_unique<call_dispatcher>(std::move(services));
   handler_->route_calls(*calls_, [this] { return config_; });
-  return {};
+  return open_control();
 }
 
 void server::start() {
@@ -110,7 +94,7 @@ void server::stop() {
   tick_.cancel();
   call_timer_.cancel();
   if (calls_ && calls_->active() > 0) {
-    spdlog::info("ending {} calls in progress", calls_->active());
+    spdlog::info("stopping with {} calls held; those still up get a BYE (or 503 and CANCEL)", calls_->active());
     calls_->terminate_all("switch stopping", clock_.now());
   }
   if (calls_ && !calls_->flush(clock_.now())) {
@@ -120,6 +104,7 @@ void server::stop() {
   for (auto& t : udp_) t->stop();
   for (auto& t : tcp_) t->stop();
   agent_.stop();
+  if (control_) control_->stop();
   flush_bindings();
 }
 

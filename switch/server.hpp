@@ -21,6 +21,7 @@
 #include "switch/random_source.hpp"
 #include "switch/endpoint_directory.hpp"
 #include "switch/registrar.hpp"
+#include "switch/reload.hpp"
 #include "switch/request_handler.hpp"
 #include "switch/suspensions.hpp"
 #include "switch/tcp_transport.hpp"
@@ -32,7 +33,12 @@ struct server_options {
   std::filesystem::path state_dir;
   std::string agent_socket;
   tcp_limits tcp;
+  // --- control socket and reload ---
+  std::string config_path;       // re-read by reload(); empty: the default path, else built-in defaults
+  socket_overrides command_line;  // sockets given as options; the effective paths follow from these
 };
+
+class control_service;
 
 /// Owns everything; all of it runs on the io_context's one thread.
 class server {
@@ -54,8 +60,14 @@ public:
   /// written and queued in cdrs()), for tests and the control socket.
   const call_dispatcher& calls() const { return *calls_; }
   const call_transport& call_sending() const { return *call_transport_; }
-  /// The configuration new requests use (calls in progress keep what they copied).
-  std::shared_ptr<const config::config> current_config() const { return config_; }
+
+  // --- control socket and reload (server_control.cpp) ---
+  /// Re-reads the config file and swaps it in (endpoints, gateways, parameters, scanner
+  /// User-Agents, digest settings); bindings and calls stay. A file that fails to load
+  /// changes nothing and its errors are returned. Changed sockets are reported, not rebound.
+  reload_result reload();
+  /// The config new requests use (a reload swaps it; calls in progress keep what they copied).
+  std::shared_ptr<const config::config> configuration() const { return config_; }
 
 private:
   std::optional<outbound> handle_datagram(std::string_view datagram, const peer& from);
@@ -66,6 +78,8 @@ private:
   /// Arms the call timer for the dispatcher's next deadline, if that is earlier.
   void schedule_calls();
   void on_call_timer();
+  std::string open_control();
+  void apply_config(std::shared_ptr<const config::config> fresh);
 
   boost::asio::io_context& io_;
   std::shared_ptr<const config::config> config_;
@@ -89,6 +103,8 @@ private:
   boost::asio::steady_timer tick_;
   unsigned ticks_ = 0;
   bool stopped_ = false;
+  startup_settings started_;
+  std::unique_ptr<control_service> control_;
 };
 
 }  // namespace tollgate::switch_

@@ -13,6 +13,7 @@
 
 #include "sip/stream_framer.hpp"
 #include "switch/asio_address.hpp"
+#include "switch/trace_asio.hpp"
 
 namespace tollgate::switch_ {
 
@@ -101,6 +102,7 @@ private:
         finish();
         return;
       }
+      trace_tcp(trace_tap::direction::in, socket_, result.msg->raw());
       if (auto out = owner_.on_message_(*result.msg, from_)) write(std::move(out->bytes));
     }
     do_read();
@@ -110,7 +112,10 @@ private:
     queue_.push_back(std::move(bytes));
     if (queue_.size() == 1) do_write();
   }
+  // Every message out passes here once, responses and relayed requests alike, and only
+  // once the socket is connected, so the trace has both addresses.
   void do_write() {
+    trace_tcp(trace_tap::direction::out, socket_, queue_.front());
     asio::async_write(socket_, asio::buffer(queue_.front()),
                       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                         if (self->closed_) return;

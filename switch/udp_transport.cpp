@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "switch/asio_address.hpp"
+#include "switch/trace_asio.hpp"
 
 namespace tollgate::switch_ {
 
@@ -63,6 +64,7 @@ std::error_code udp_transport::send_to(const base::ip_address& ip, std::uint16_t
     if (send_errors_++ == 0) spdlog::warn("udp send to {}: {}", to.address().to_string(), ec.message());
     return std::error_code(ec.value(), std::system_category());
   }
+  trace_udp(trace_tap::direction::out, socket_, to, bytes);
   return {};
 }
 
@@ -75,6 +77,7 @@ void udp_transport::on_receive(const boost::system::error_code& ec, std::size_t 
   if (ec == asio::error::operation_aborted) return;
   if (!ec) {
     const peer from{config::transport::udp, from_asio(sender_.address()), sender_.port()};
+    trace_udp(trace_tap::direction::in, socket_, sender_, std::string_view(buffer_.data(), n));
     if (auto out = on_datagram_(std::string_view(buffer_.data(), n), from)) {
       udp::endpoint to(to_asio(out->ip), out->port);
       if (socket_.local_endpoint().address().is_v6() && to.address().is_v4()) {
@@ -82,6 +85,7 @@ void udp_transport::on_receive(const boost::system::error_code& ec, std::size_t 
       }
       boost::system::error_code send_ec;
       socket_.send_to(asio::buffer(out->bytes), to, 0, send_ec);
+      if (!send_ec) trace_udp(trace_tap::direction::out, socket_, to, out->bytes);
       if (send_ec && send_errors_++ == 0) spdlog::warn("udp send to {}: {}", to.address().to_string(), send_ec.message());
     }
   }
