@@ -5,13 +5,13 @@
 # 99.9% of its calls succeed. Prints each step with the switch's CPU and writes the figures
 # to bench/out/call_load.json.
 # Usage: bench/switch/call_load.sh [BUILD_DIR] [SECONDS_PER_STEP] [RATES...]
-#   defaults: build 5 500 1000 1500 2000 2500 3000 4000 5000 6000
+#   defaults: build 5 500 1000 2000 3000 4000 5000 6000 7000 8000
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
 seconds=${2:-5}
 shift 2 2>/dev/null || shift $#
 rates=("$@")
-((${#rates[@]})) || rates=(500 1000 1500 2000 2500 3000 4000 5000 6000)
+((${#rates[@]})) || rates=(500 1000 2000 3000 4000 5000 6000 7000 8000)
 here=$(cd "$(dirname "$0")" && pwd)
 scenarios=$here/../../tests/switch/sipp/calls
 out=$here/../out
