@@ -181,13 +181,14 @@ def parse_agent_core(text):
 
 def parse_flat_figures(document):
     """A flat object of figures: numbers, strings, booleans, null, or one level of nested
-    numbers (such as attempts per attacker kind). Anything else is an error."""
+    numbers or nulls (such as attempts per attacker kind, null for one never blocked).
+    Anything else is an error."""
     if not isinstance(document, dict):
         raise ValueError("figures must be a JSON object")
     for key, value in document.items():
         if isinstance(value, dict):
             for inner_key, inner in value.items():
-                if not _is_number(inner):
+                if inner is not None and not _is_number(inner):
                     raise ValueError(f"{key}.{inner_key}: expected a number, got {inner!r}")
         elif value is not None and not isinstance(value, (int, float, str, bool)):
             raise ValueError(f"{key}: expected a number, a string or an object of numbers")
@@ -435,6 +436,7 @@ COMPONENTS = [
         Figure("latency added by the inspector, p50",
                difference(gb("inspector_latency_bench", "register_latency/inspected", "seconds", "p50"),
                           gb("inspector_latency_bench", "register_latency/direct", "seconds", "p50")), "µs", scale=1e6),
+        Figure("scanner flood: packets sent (each case below)", flat("scanner_flood", "packets"), ""),
         Figure("switch CPU per scanner flood, no inspector", flat("scanner_flood", "no_inspector_switch_cpu_s"), "s"),
         Figure("switch CPU per scanner flood, inspector on", flat("scanner_flood", "inspector_switch_cpu_s"), "s"),
         Figure("agent CPU per scanner flood, inspector on", flat("scanner_flood", "inspector_agent_cpu_s"), "s"),
@@ -543,8 +545,13 @@ def machine_section(machine):
 
 def _attempts_rows(value):
     if isinstance(value, dict):
-        return [[f"attempts before the kernel block: {kind}", format_value(v)] for kind, v in value.items()]
+        return [[f"attempts before the kernel block: {kind}", format_value(v) if v is not None else "never blocked"]
+                for kind, v in value.items()]
     return [["attempts before the kernel block", format_value(value) if value is not None else "not measured"]]
+
+
+def _nested(value, unit=""):
+    return ", ".join(f"{k}: {format_value(v, unit) if v is not None else '—'}" for k, v in value.items())
 
 
 def lab_section(inputs, plots):
@@ -572,9 +579,12 @@ def lab_section(inputs, plots):
              "attack_packets_reached_switch", "duration_s"}
     for key, value in lab.items():
         if key not in known:
-            rows.append([key, json.dumps(value) if isinstance(value, dict) else format_value(value)])
+            unit = flat_unit(key)
+            rows.append([key, _nested(value, unit) if isinstance(value, dict) else format_value(value, unit)])
     rows = [row + [""] * (4 - len(row)) for row in rows]
     text = _table(["figure", "value", "target", ""], rows)
+    text += ("\n\nAttempts, block latency and packet counts are as the lab defines and counts them "
+             "(`bench/lab/`); CPU is user plus system time of each daemon over the run.")
     for title, path in plots:
         text += f"\n\n![{title}]({path})"
     if inputs.timeseries is None:
@@ -585,10 +595,10 @@ def lab_section(inputs, plots):
 def flat_section(name, figures):
     rows = []
     for key, value in figures.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
         target = flat_target(key)
         unit = flat_unit(key)
+        if isinstance(value, dict):
+            value = _nested(value, unit)
         rows.append([key, format_value(value, unit) if value is not None else "—",
                      target.text(unit) if target else "", _verdict(value, target)])
     return _table(["figure", "value", "target", ""], rows)
@@ -643,7 +653,10 @@ def render(inputs, plots=()):
     if inputs.errors:
         out += ["", "Unreadable inputs:", ""] + [f"- {e}" for e in inputs.errors]
     out += ["", "## Steps of the run", "", steps_section(inputs.steps)]
-    out += ["", "## Every Google Benchmark row", "", all_benchmarks_section(inputs), ""]
+    out += ["", "## Every Google Benchmark row", "", all_benchmarks_section(inputs)]
+    for name in sorted(SEEN_FLAT & set(inputs.flat)):
+        out += ["", f"## Every figure of {name}", "", flat_section(name, inputs.flat[name])]
+    out.append("")
     return "\n".join(out)
 
 

@@ -42,8 +42,12 @@ step() {
   printf '%s\t%s\t%.1f\t%s\n' "$name" "$status" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$*" >>"$out/steps.tsv"
 }
 
+# Linked with libbenchmark (shared, or static: then its flags are in the binary). Not through
+# a pipe into grep -q: with pipefail, ldd killed by SIGPIPE would make the answer random.
 is_google_benchmark() {
-  ldd "$1" 2>/dev/null | grep -q libbenchmark || grep -q -a benchmark_out "$1"
+  local libraries
+  libraries=$(ldd "$1" 2>/dev/null)
+  [[ $libraries == *libbenchmark* ]] || grep -q -a benchmark_out "$1"
 }
 
 python3 bench/report.py machine "$build" >"$out/machine.json"
@@ -70,7 +74,7 @@ done
 # 3. The attack lab: bench/out/lab/timeseries.csv and figures.json. Not every tree has it;
 # the report then says the lab run was not available.
 if [[ -f bench/lab/attack_run.sh ]]; then
-  lab_args=()
+  lab_args=("$build" --out "$out/lab")
   ((quick)) && lab_args+=(--quick)
   step attack_run 600 bash bench/lab/attack_run.sh "${lab_args[@]}"
 else

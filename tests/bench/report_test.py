@@ -119,7 +119,8 @@ class AgentCoreTest(unittest.TestCase):
 
 class FlatFiguresTest(unittest.TestCase):
     def test_numbers_strings_and_one_level_of_numbers(self):
-        document = {"a": 1, "b": 2.5, "c": "UDP", "d": None, "e": True, "per_kind": {"svcrack": 10, "svwar": 5}}
+        document = {"a": 1, "b": 2.5, "c": "UDP", "d": None, "e": True,
+                    "per_kind": {"svcrack": 10, "svwar": 5, "register_flood": None}}
         self.assertIs(report.parse_flat_figures(document), document)
 
     def test_deeper_objects_lists_and_non_objects_are_refused(self):
@@ -199,6 +200,9 @@ class RenderTest(unittest.TestCase):
     def test_key_figures_come_first(self):
         self.assertLess(self.text.index("## Key figures"), self.text.index("## Components"))
         self.assertEqual(row_of(self.text, "attempts before the kernel block: svcrack")[1], "10")
+        self.assertEqual(row_of(self.text, "attempts before the kernel block: register_flood")[1], "never blocked")
+        self.assertEqual(row_of(self.text, "attack_packets_reached_switch_by_kind")[1], "svcrack: 40, svwar: 0")
+        self.assertEqual(row_of(self.text, "office_sipp_exit_code")[1], "0")
         self.assertEqual(row_of(self.text, "failure to kernel block, p50")[1], "0.8 ms")
         self.assertEqual(row_of(self.text, "CPU, tollgate-agent")[1], "0.7 s")
         rate = row_of(self.text, "legitimate call success rate under attack")
@@ -222,6 +226,11 @@ class RenderTest(unittest.TestCase):
         self.assertEqual(row_of(self.text, "illegal_invites_per_s")[3], "**pass**")
         self.assertNotIn("### register_load", self.text)  # already in the switch's table
         self.assertEqual(row_of(self.text, "REGISTER exchanges/s with digest, SIPp against tollgate-switch")[1], "17,270 /s")
+
+    def test_every_figure_of_the_load_scripts_in_the_appendix(self):
+        appendix = self.text[self.text.index("## Every figure of register_load"):]
+        self.assertEqual(row_of(appendix, "rss_before_mb")[1], "120 MB")
+        self.assertEqual(row_of(appendix, "sipp_exit")[1], "0")
 
     def test_summary_counts_and_unreadable_inputs(self):
         self.assertIn("9 of 12 component targets measured, 3 missed", self.text)
