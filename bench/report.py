@@ -81,6 +81,26 @@ def parse_cmake_cache(text):
     return entries
 
 
+def build_type(cache, project_cmake, compile_commands):
+    """The build type: the cache's, else the default the project's CMakeLists.txt sets, with
+    the optimisation flags the library sources were compiled with."""
+    kind = cache.get("CMAKE_BUILD_TYPE")
+    if not kind:
+        match = re.search(r"set\(CMAKE_BUILD_TYPE\s+(\w+)\)", project_cmake)
+        kind = f"{match.group(1)} (project default)" if match else None
+    flags = []
+    try:
+        commands = json.loads(compile_commands) if compile_commands else []
+    except ValueError:
+        commands = []
+    if commands:
+        words = commands[0].get("command", "").split()
+        flags = [w for w in words if re.match(r"^(-O\S*|-g\S*|-DNDEBUG|-fsanitize=\S+)$", w)]
+    if kind and flags:
+        return f"{kind}: {' '.join(flags)}"
+    return kind or (" ".join(flags) if flags else None)
+
+
 def _read(path):
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -114,7 +134,8 @@ def collect_machine(build_dir, now=None):
         "os": parse_os_release(_read("/etc/os-release")),
         "debian_version": _read("/etc/debian_version").strip() or None,
         "compiler": compiler_version.splitlines()[0] if compiler_version else compiler,
-        "build_type": cache.get("CMAKE_BUILD_TYPE") or None,
+        "build_type": build_type(cache, _read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "CMakeLists.txt")),
+                                 _read(os.path.join(build_dir, "compile_commands.json"))),
         "git_commit": commit,
         "git_branch": _command(["git", "rev-parse", "--abbrev-ref", "HEAD"]),
         "git_dirty": bool(dirty),

@@ -39,7 +39,9 @@ step() {
   status=${PIPESTATUS[0]}
   end=$(date +%s.%N)
   ((status == 0)) || { failed=1; echo "== $name: exit $status" >&2; }
-  printf '%s\t%s\t%.1f\t%s\n' "$name" "$status" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$*" >>"$out/steps.tsv"
+  local shown="$*"
+  printf '%s\t%s\t%.1f\t%s\n' "$name" "$status" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+    "${shown//$root\//}" >>"$out/steps.tsv"
 }
 
 # Linked with libbenchmark (shared, or static: then its flags are in the binary). Not through

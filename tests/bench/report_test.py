@@ -53,6 +53,13 @@ class MachineTest(unittest.TestCase):
         self.assertEqual(cache["CMAKE_CXX_COMPILER"], "/usr/bin/c++")
         self.assertEqual(cache["EMPTY"], "")
 
+    def test_build_type_from_the_cache_or_the_project_default_with_the_flags(self):
+        commands = json.dumps([{"command": "/usr/bin/c++ -I/src -O2 -g -DNDEBUG -Wall -o x.o -c x.cpp"}])
+        self.assertEqual(report.build_type({"CMAKE_BUILD_TYPE": "Release"}, "", ""), "Release")
+        self.assertEqual(report.build_type({"CMAKE_BUILD_TYPE": ""}, "  set(CMAKE_BUILD_TYPE RelWithDebInfo)\n", commands),
+                         "RelWithDebInfo (project default): -O2 -g -DNDEBUG")
+        self.assertEqual(report.build_type({}, "", "not json"), None)
+
     def test_collect_machine_reads_this_machine_and_the_build(self):
         with tempfile.TemporaryDirectory() as build:
             with open(os.path.join(build, "CMakeCache.txt"), "w") as f:
