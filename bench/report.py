@@ -644,8 +644,10 @@ def all_benchmarks_section(inputs):
 def steps_section(steps):
     if not steps:
         return "No record of the steps (`bench/out/steps.tsv`)."
-    rows = [[s["name"], "ok" if s["status"] == "0" else f"exit {s['status']}", format_value(s["seconds"], "s"),
-             f"`{s['command']}`"] for s in steps]
+    def result(status):
+        return {"0": "ok", "124": "out of time", "137": "out of time, killed", "skipped": "skipped: no time left"}.get(
+            status, f"exit {status}")
+    rows = [[s["name"], result(s["status"]), format_value(s["seconds"], "s"), f"`{s['command']}`"] for s in steps]
     return _table(["step", "result", "took", "command"], rows)
 
 

@@ -246,6 +246,8 @@ class RenderTest(unittest.TestCase):
     def test_steps(self):
         self.assertEqual(row_of(self.text, "scanner_flood")[1:3], ["exit 1", "40 s"])
         self.assertEqual(row_of(self.text, "policy_bench")[1], "ok")
+        self.assertEqual(row_of(self.text, "attack_run")[1], "out of time")
+        self.assertEqual(row_of(self.text, "register_load")[1], "skipped: no time left")
 
     def test_without_the_lab_the_report_says_so(self):
         with tempfile.TemporaryDirectory() as out:
