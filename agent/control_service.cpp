@@ -203,6 +203,9 @@ wire::response control_service::on_command(const wire::request& request, const p
             const std::string error = hooks_.reload ? hooks_.reload() : "reload is not available";
             if (!error.empty()) return wire::response::failure(id, error);
             return wire::response::success(id, {{"reloaded", true}});
+          } else {
+            return wire::response::failure(
+                id, std::string(wire::command_name(request.what)) + " is a command of the switch's socket, not the agent's");
           }
         },
         request.what);

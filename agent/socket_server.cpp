@@ -182,6 +182,21 @@ std::size_t socket_server::push_decision(const policy::decision& d) {
   return fan_out(wire::format_decision(d), [](const socket_session& s) { return s.who().role == peer_role::switch_user; });
 }
 
+bool socket_server::offer_to(std::uint64_t connection, std::string line, std::size_t limit) {
+  const auto it = hub_->sessions.find(connection);
+  if (!started_ || it == hub_->sessions.end()) return false;
+  const auto session = it->second.lock();
+  return session && session->offer(std::move(line), limit);
+}
+
+bool socket_server::finish(std::uint64_t connection, std::string why) {
+  const auto it = hub_->sessions.find(connection);
+  if (!started_ || it == hub_->sessions.end()) return false;
+  const auto session = it->second.lock();
+  if (session) session->finish(std::move(why));
+  return session != nullptr;
+}
+
 std::size_t socket_server::publish_audit(std::string_view line) {
   if (!started_) return 0;
   return fan_out(line, [](const socket_session& s) { return s.follows_audit(); });

@@ -47,6 +47,12 @@ public:
   /// Sends one audit row (a JSON line, without '\n') to every `audit --follow` connection.
   std::size_t publish_audit(std::string_view line);
 
+  /// Queues a line a reader may miss on one connection (socket_session::offer): false
+  /// when it was dropped or the connection is gone.
+  bool offer_to(std::uint64_t connection, std::string line, std::size_t limit);
+  /// Closes one connection once its queue is written (false when it is gone).
+  bool finish(std::uint64_t connection, std::string why);
+
   const server_stats& stats() const { return hub_->stats; }
   std::size_t connections() const { return hub_->sessions.size(); }
   const std::filesystem::path& path() const { return hub_->options.path; }

@@ -19,8 +19,11 @@ constexpr std::size_t read_chunk = 16 * 1024;
 constexpr std::size_t max_buffers_per_write = 64;
 
 std::string refusal(const peer& who, const role_names& names) {
-  return "permission denied: " + who.user_name + " (uid " + std::to_string(who.credentials.uid) +
-         ") is not root, not in group " + names.admin_group + " and not the switch user " + names.switch_user;
+  std::string text = "permission denied: " + who.user_name + " (uid " + std::to_string(who.credentials.uid) +
+                     ") is not root";
+  // A socket with no switch user (the switch's own) names only the admin rule.
+  if (names.switch_user.empty()) return text + " and not in group " + names.admin_group;
+  return text + ", not in group " + names.admin_group + " and not the switch user " + names.switch_user;
 }
 
 }  // namespace
@@ -60,6 +63,14 @@ bool socket_session::send(std::string line) {
   if (writing_ == 0) do_write();
   return true;
 }
+
+bool socket_session::offer(std::string line, std::size_t limit) {
+  if (!open_ || closing_) return false;
+  if (queued_bytes_ > 0 && queued_bytes_ + line.size() + 1 > limit) return false;
+  return send(std::move(line));
+}
+
+void socket_session::finish(std::string why) { close_after_writing(std::move(why)); }
 
 void socket_session::close(std::string_view why) {
   if (!open_) return;

@@ -27,6 +27,12 @@ public:
   /// Queues one line (without '\n'). A peer whose queue would pass the bound is
   /// disconnected and false is returned; so is a closed session.
   bool send(std::string line);
+  /// Queues one line only when at most `limit` bytes (below the slow-reader bound) would
+  /// then wait; otherwise drops it and returns false, and the connection stays: for lines
+  /// a reader may miss, such as a live trace.
+  bool offer(std::string line, std::size_t limit);
+  /// Ends the connection once what is queued is written.
+  void finish(std::string why);
   /// Ends the connection now, dropping anything queued.
   void close(std::string_view why);
 

@@ -23,6 +23,9 @@ struct switch_section {
   std::chrono::seconds nonce_lifetime{60};
   /// "MD5" and/or "SHA-256", in the order challenges offer them.
   std::vector<std::string> digest_algorithms{"MD5", "SHA-256"};
+  /// The switch's control socket (registrations, trace, reload); empty: switch.sock in
+  /// the agent socket's directory (./var/switch.sock with the built-in defaults).
+  std::string control_socket;
 };
 
 /// [agent]

@@ -80,6 +80,9 @@ void reader::read_switch(const toml::table& table) {
              out.push_back(canonical);
            }
            s.digest_algorithms = std::move(out);
+         }},
+        {"control_socket", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = nonempty_string(key, node, name)) s.control_socket = *v;
          }}});
 }
 

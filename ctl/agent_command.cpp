@@ -12,9 +12,11 @@ std::chrono::milliseconds timeout_of(const ctl_options& options) {
   return std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(options.timeout_seconds * 1000)));
 }
 
-int run_agent_command(const ctl_options& options, std::string_view verb, wire::command command,
-                      const result_printer& human, std::ostream& out, std::ostream& err) {
-  auto connected = agent_client::connect(options.socket, timeout_of(options));
+namespace {
+
+int run_command(const ctl_options& options, const std::string& socket, std::string_view daemon, std::string_view verb,
+                wire::command command, const result_printer& human, std::ostream& out, std::ostream& err) {
+  auto connected = agent_client::connect(socket, timeout_of(options), daemon);
   if (auto* e = std::get_if<client_error>(&connected)) {
     err << "tollgatectl " << verb << ": " << e->message << '\n';
     return exit_failed;
@@ -36,6 +38,18 @@ int run_agent_command(const ctl_options& options, std::string_view verb, wire::c
     human(response.result, out);
   }
   return exit_done;
+}
+
+}  // namespace
+
+int run_agent_command(const ctl_options& options, std::string_view verb, wire::command command,
+                      const result_printer& human, std::ostream& out, std::ostream& err) {
+  return run_command(options, options.socket, "agent", verb, std::move(command), human, out, err);
+}
+
+int run_switch_command(const ctl_options& options, std::string_view verb, wire::command command,
+                       const result_printer& human, std::ostream& out, std::ostream& err) {
+  return run_command(options, options.switch_socket, "switch", verb, std::move(command), human, out, err);
 }
 
 void on_parsed(CLI::App* verb, action& chosen, action run) {

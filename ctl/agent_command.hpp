@@ -18,10 +18,12 @@ inline constexpr int exit_failed = 1;  // refused or failed, with a one-line rea
 inline constexpr int exit_usage = 2;
 
 inline constexpr const char* default_socket = "/run/tollgate/agent.sock";
+inline constexpr const char* default_switch_socket = "/run/tollgate/switch.sock";
 
-/// Options every agent verb takes (`--socket`, `--json`, `--timeout`).
+/// Options every agent verb takes (`--socket`, `--switch-socket`, `--json`, `--timeout`).
 struct ctl_options {
   std::string socket = default_socket;
+  std::string switch_socket = default_switch_socket;  // registrations, trace, reload
   bool json = false;
   double timeout_seconds = 5;
 };
@@ -36,6 +38,10 @@ using result_printer = std::function<void(const wire::json& result, std::ostream
 /// Returns exit_done or exit_failed.
 int run_agent_command(const ctl_options& options, std::string_view verb, wire::command command,
                       const result_printer& human, std::ostream& out, std::ostream& err);
+
+/// As run_agent_command, on the switch's control socket.
+int run_switch_command(const ctl_options& options, std::string_view verb, wire::command command,
+                       const result_printer& human, std::ostream& out, std::ostream& err);
 
 /// Prints "tollgatectl VERB: message" and returns exit_usage.
 int usage_error(std::string_view verb, std::string_view message, std::ostream& err);

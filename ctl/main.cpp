@@ -7,10 +7,12 @@
 #include "ctl/cdr_command.hpp"
 #include "ctl/check_command.hpp"
 #include "ctl/param_command.hpp"
+#include "ctl/registrations_command.hpp"
 #include "ctl/reload_command.hpp"
 #include "ctl/simulate_command.hpp"
 #include "ctl/status_command.hpp"
 #include "ctl/suspend_command.hpp"
+#include "ctl/trace_command.hpp"
 #include "ctl/whitelist_command.hpp"
 
 int main(int argc, char** argv) {
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
 
   ctl_options options;
   app.add_option("--socket", options.socket, "the agent's socket")->capture_default_str();
+  app.add_option("--switch-socket", options.switch_socket, "the switch's control socket (registrations, trace, reload)")
+      ->capture_default_str();
   app.add_flag("--json", options.json, "print results as JSON for scripts");
   app.add_option("--timeout", options.timeout_seconds, "seconds to wait for the agent's answer")
       ->capture_default_str()
@@ -36,6 +40,8 @@ int main(int argc, char** argv) {
   add_param_commands(app, options, chosen);
   add_cdr_command(app, options, chosen);
   add_audit_command(app, options, chosen);
+  add_registrations_command(app, options, chosen);
+  add_trace_command(app, options, chosen);
   add_reload_command(app, options, chosen);
   add_simulate_command(app, chosen);
 

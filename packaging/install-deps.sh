@@ -8,7 +8,7 @@ build_packages=(
   libmnl-dev libnftnl-dev libnetfilter-queue-dev
   libboost-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
-  libssl-dev libsystemd-dev
+  libssl-dev libsystemd-dev libpcap-dev
   libabsl-dev catch2 libbenchmark-dev
 )
 # Only for the libFuzzer build (-DTOLLGATE_FUZZ=ON); the test suite replays corpora with g++.
@@ -19,6 +19,7 @@ test_packages=(
   sqlite3 nftables iptables iproute2 procps psmisc
   sip-tester sipvicious sipsak python3
   rpm lintian man-db systemd file
+  tshark util-linux
 )
 
 # Only for `make bench` (--bench): the plots of bench/report.md.

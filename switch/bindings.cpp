@@ -15,6 +15,7 @@ void binding_table::restore(std::vector<store::binding_row> rows, base::timestam
       continue;
     }
     due_.emplace(row.expires_at, row.endpoint);
+    count_source(row, true);
     auto& list = by_endpoint_[row.endpoint];
     list.push_back(std::move(row));
     ++size_;
@@ -41,8 +42,10 @@ void binding_table::put(store::binding_row row) {
   const bool earlier = std::none_of(it->second.begin(), it->second.end(),
                                     [&](const auto& r) { return r.expires_at <= row.expires_at; });
   if (earlier) due_.emplace(row.expires_at, row.endpoint);
+  count_source(row, true);
   for (auto& existing : it->second) {
     if (existing.contact == row.contact) {
+      count_source(existing, false);
       existing = std::move(row);
       return;
     }
@@ -57,6 +60,7 @@ bool binding_table::erase(const std::string& endpoint, const std::string& contac
   auto& list = it->second;
   const auto row = std::find_if(list.begin(), list.end(), [&](const auto& r) { return r.contact == contact; });
   if (row == list.end()) return false;
+  count_source(*row, false);
   pending_.push_back({true, std::move(*row)});
   list.erase(row);
   --size_;
@@ -68,7 +72,10 @@ std::size_t binding_table::erase_endpoint(const std::string& endpoint) {
   const auto it = by_endpoint_.find(endpoint);
   if (it == by_endpoint_.end()) return 0;
   const std::size_t n = it->second.size();
-  for (auto& row : it->second) pending_.push_back({true, std::move(row)});
+  for (auto& row : it->second) {
+    count_source(row, false);
+    pending_.push_back({true, std::move(row)});
+  }
   size_ -= n;
   by_endpoint_.erase(it);
   return n;
@@ -83,7 +90,10 @@ std::size_t binding_table::expire(base::timestamp now) {
     if (it == by_endpoint_.end()) continue;  // erased since: a stale entry
     auto& list = it->second;
     const auto first_expired = std::stable_partition(list.begin(), list.end(), [now](const auto& r) { return r.expires_at > now; });
-    for (auto row = first_expired; row != list.end(); ++row) pending_.push_back({true, std::move(*row)});
+    for (auto row = first_expired; row != list.end(); ++row) {
+      count_source(*row, false);
+      pending_.push_back({true, std::move(*row)});
+    }
     removed += static_cast<std::size_t>(list.end() - first_expired);
     list.erase(first_expired, list.end());
     if (list.empty()) {
@@ -97,6 +107,25 @@ std::size_t binding_table::expire(base::timestamp now) {
   }
   size_ -= removed;
   return removed;
+}
+
+void binding_table::count_source(const store::binding_row& row, bool add) {
+  const base::ip_address ip = row.source_ip.unmapped();
+  if (add) {
+    ++by_source_[ip];
+    return;
+  }
+  const auto it = by_source_.find(ip);
+  if (it != by_source_.end() && --it->second == 0) by_source_.erase(it);
+}
+
+bool binding_table::registered_from(const base::ip_address& ip) const { return by_source_.contains(ip.unmapped()); }
+
+const store::binding_row* binding_table::latest(std::string_view endpoint) const {
+  const auto& list = find(endpoint);
+  const auto it = std::max_element(list.begin(), list.end(),
+                                   [](const auto& a, const auto& b) { return a.expires_at < b.expires_at; });
+  return it == list.end() ? nullptr : &*it;
 }
 
 store::result<void> write_changes(store::database& db, const std::vector<binding_change>& changes) {

@@ -24,7 +24,8 @@ struct binding_change {
 
 /// Invariants: every endpoint present has at least one binding; contacts are unique per
 /// endpoint; every mutation appends exactly one binding_change per affected row to the
-/// pending list, so switch.db follows the table once the list is written; every endpoint
+/// pending list, so switch.db follows the table once the list is written; `by_source_`
+/// counts every live binding under its source address exactly once; every endpoint
 /// has an entry in `due_` at or before its earliest expiry (entries may be stale: a
 /// refresh or an erase leaves the old one, which expire() skips), so expire() visits only
 /// endpoints with something due instead of every binding.
@@ -43,6 +44,19 @@ public:
   /// Removes every binding whose expiry is at or before `now`; returns how many.
   std::size_t expire(base::timestamp now);
 
+  /// True when some live binding was registered from `ip` (IPv4-mapped addresses match
+  /// their IPv4 form): only such sources are challenged on INVITE.
+  bool registered_from(const base::ip_address& ip) const;
+  /// The binding of `endpoint` that expires last (the most recent registration), or nullptr.
+  const store::binding_row* latest(std::string_view endpoint) const;
+  /// Calls f(row) for every binding, in no particular order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [endpoint, rows] : by_endpoint_) {
+      for (const auto& row : rows) f(row);
+    }
+  }
+
   std::size_t endpoints() const { return by_endpoint_.size(); }
   std::size_t size() const { return size_; }
 
@@ -57,6 +71,9 @@ private:
   };
   std::unordered_map<std::string, std::vector<store::binding_row>, string_hash, std::equal_to<>> by_endpoint_;
   std::size_t size_ = 0;
+  /// Live bindings per source address (unmapped), for registered_from().
+  std::unordered_map<base::ip_address, std::size_t> by_source_;
+  void count_source(const store::binding_row& row, bool add);
   std::vector<binding_change> pending_;
   using due_entry = std::pair<base::timestamp, std::string>;
   std::priority_queue<due_entry, std::vector<due_entry>, std::greater<>> due_;

@@ -16,6 +16,15 @@ endpoint_directory::endpoint_directory(std::shared_ptr<const config::config> c) 
     if (!ep.ha1_md5.empty()) (void)store->add_ha1(ep.name, sip::digest_algorithm::md5, ep.ha1_md5);
     if (!ep.ha1_sha256.empty()) (void)store->add_ha1(ep.name, sip::digest_algorithm::sha256, ep.ha1_sha256);
   }
+  for (const auto& g : config_->mapping_gateways) {
+    if (g.auth != config::gateway_auth::password || by_name_.contains(g.username)) continue;
+    config::endpoint& account = gateway_accounts_.emplace_back();
+    account.name = g.username;
+    account.password = g.password;
+    account.line = g.line;
+    by_name_.emplace(account.name, &account);
+    store->add_password(account.name, account.password);
+  }
   credentials_ = std::move(store);
 }
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include "base/clock.hpp"
@@ -19,10 +20,13 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::string state_dir;
   std::string socket_path;
+  std::string control_socket;
   bool version = false;
   app.add_option("--config", config_path, "config file (default /etc/tollgate/tollgate.toml; built-in defaults when absent)");
   app.add_option("--state-dir", state_dir, "state directory holding switch.db");
   app.add_option("--socket", socket_path, "the agent's socket");
+  app.add_option("--control-socket", control_socket,
+                 "the switch's control socket (overrides [switch] control_socket; default: switch.sock beside the agent's)");
   app.add_flag("--version", version, "print the version and exit");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_default_logger(spdlog::stderr_color_mt("tollgate-switch"));
@@ -45,6 +49,8 @@ int main(int argc, char** argv) {
   switch_::server_options options;
   options.state_dir = state_dir.empty() ? c->agent.state_dir : state_dir;
   options.agent_socket = socket_path.empty() ? c->agent.socket : socket_path;
+  options.config_path = config_path;
+  options.command_line = {socket_path, control_socket};
 
   boost::asio::io_context io(1);
   const base::system_clock clock;
@@ -53,11 +59,22 @@ int main(int argc, char** argv) {
     std::cerr << "tollgate-switch: " << error << '\n';
     return 1;
   }
+  boost::asio::signal_set hangup(io, SIGHUP);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
     server.stop();
+    hangup.cancel();
     io.stop();
   });
+  // SIGHUP: re-read the config; a bad file is logged and the running config stays.
+  std::function<void()> await_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      if (const auto r = server.reload(); !r.ok()) spdlog::error("SIGHUP: config refused, the running one stays: {}", r.error);
+      await_hangup();
+    });
+  };
+  await_hangup();
   server.start();
   spdlog::info("tollgate-switch {} running (config: {})", TOLLGATE_VERSION,
                c->source.empty() ? "built-in defaults" : c->source);

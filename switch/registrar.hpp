@@ -38,6 +38,8 @@ public:
   sip_outcome on_register(const sip::message& request, const peer& from, base::timestamp now);
 
   const registrar_settings& settings() const { return settings_; }
+  /// A reload's new settings, for the requests that follow.
+  void set_settings(registrar_settings settings) { settings_ = settings; }
 
 private:
   sip_outcome refuse(const sip::message& request, const peer& from, base::timestamp now, std::string endpoint,

@@ -3,6 +3,7 @@
 #include "switch/request_handler.hpp"
 
 #include "sip/error.hpp"
+#include "switch/call_dispatcher.hpp"
 
 namespace tollgate::switch_ {
 namespace {
@@ -78,13 +79,24 @@ std::optional<outbound> request_handler::answer_malformed(const sip::message& lo
   return outbound{std::move(response), from.ip, from.port};
 }
 
+void request_handler::route_calls(call_dispatcher& calls,
+                                  std::function<std::shared_ptr<const config::config>()> current) {
+  calls_ = &calls;
+  current_config_ = std::move(current);
+}
+
 std::optional<outbound> request_handler::on_message(const sip::message& m, const peer& from, base::timestamp now) {
   if (m.is_response()) {
-    ++counters_.responses_ignored;
+    if (calls_ != nullptr) {
+      (void)calls_->on_message(m, from, *current_config_(), now);
+    } else {
+      ++counters_.responses_ignored;
+    }
     return std::nullopt;
   }
   ++counters_.requests;
   watch_user_agent(m, from, now);
+  if (calls_ != nullptr && calls_->on_message(m, from, *current_config_(), now)) return std::nullopt;
   if (m.method() == sip::method::ack) return std::nullopt;
   auto key = transaction_key_of(m);
   if (key) {
@@ -105,7 +117,10 @@ sip_outcome request_handler::on_other_request(const sip::message& m, const peer&
   sip_outcome out;
   switch (m.method()) {
     case sip::method::options:
-      out.response = reply(m, from, 200).header("Allow", "REGISTER, OPTIONS, ACK").build();
+      out.response = reply(m, from, 200)
+                         .header("Allow", calls_ != nullptr ? "INVITE, ACK, CANCEL, BYE, UPDATE, INFO, OPTIONS, REGISTER"
+                                                            : "REGISTER, OPTIONS, ACK")
+                         .build();
       return out;
     case sip::method::cancel:
       out.response = reply(m, from, 481).build();
@@ -113,8 +128,9 @@ sip_outcome request_handler::on_other_request(const sip::message& m, const peer&
     default:
       break;
   }
-  // Every other method is authenticated as product.md §4 says before it is refused: the
-  // call half of the switch is not part of this build, so an authenticated request gets 501.
+  // Every other method is authenticated as product.md §4 says before it is refused: an
+  // out-of-dialog request that is no call (MESSAGE, SUBSCRIBE...) gets 501 once authenticated.
+  // (INVITEs reach this only when no call dispatcher is attached.)
   const auto credentials = credentials_of(m);
   const auto challenge = [&](bool stale) {
     out.response = challenge_response(m, from, digest_.challenge(registrar_.settings().mode, m.method_text(), from.ip, now, stale));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,10 +15,13 @@
 #include "policy/report.hpp"
 #include "policy/scanner_match.hpp"
 #include "sip/parser.hpp"
+#include "config/config.hpp"
 #include "switch/registrar.hpp"
 #include "switch/response_cache.hpp"
 
 namespace tollgate::switch_ {
+
+class call_dispatcher;
 
 /// A response and where it goes. For stream transports the address is informative: the
 /// response goes back on the connection the request came on.
@@ -30,7 +34,7 @@ struct outbound {
 struct handler_counters {
   std::uint64_t requests = 0;
   std::uint64_t retransmissions = 0;
-  std::uint64_t responses_ignored = 0;  // the switch sends no requests yet
+  std::uint64_t responses_ignored = 0;  // responses while no call dispatcher is attached
   std::uint64_t malformed = 0;
   std::uint64_t malformed_unanswered = 0;  // no Via to answer along, or the answer would amplify
   std::uint64_t scanners = 0;
@@ -49,9 +53,15 @@ public:
   /// validated here so that a request failing validation can still be answered 400.
   std::optional<outbound> on_stream_message(const sip::message& m, const peer& from, base::timestamp now);
 
+  /// From now on responses, INVITEs, ACKs, CANCELs and in-dialog requests go to `calls`,
+  /// with the configuration `current()` returns at each message.
+  void route_calls(call_dispatcher& calls, std::function<std::shared_ptr<const config::config>()> current);
+
   /// Reports produced since the last call, oldest first.
   std::vector<policy::report> take_reports() { return std::exchange(reports_, {}); }
   const handler_counters& counters() const { return counters_; }
+  /// A reload's scanner User-Agents.
+  void set_scanners(policy::scanner_match scanners) { scanners_ = std::move(scanners); }
   /// Forgets old transactions and old scanner sightings.
   void prune(base::timestamp now);
 
@@ -66,6 +76,8 @@ private:
 
   registrar& registrar_;
   sip::digest_server& digest_;
+  call_dispatcher* calls_ = nullptr;
+  std::function<std::shared_ptr<const config::config>()> current_config_;
   policy::scanner_match scanners_;
   response_cache cache_;
   /// Last scanner_seen report per source address: at most one a minute each (bounded).

@@ -5,30 +5,15 @@
 
 #include "sip/nonce_secret_file.hpp"
 #include "store/binding_store.hpp"
+#include "store/cdr.hpp"
 #include "store/switch_schema.hpp"
+#include "switch/control_service.hpp"
 
 namespace tollgate::switch_ {
 namespace {
 
 constexpr std::chrono::milliseconds tick_interval{200};
 constexpr unsigned ticks_per_expiry = 5;  // bindings and caches pruned once a second
-
-sip::digest_server_config digest_config(const config::config& c) {
-  sip::digest_server_config d;
-  d.algorithms.clear();
-  for (const auto& name : c.sip.digest_algorithms) {
-    if (const auto a = sip::parse_digest_algorithm(name)) d.algorithms.push_back(*a);
-  }
-  if (d.algorithms.empty()) d.algorithms.push_back(sip::digest_algorithm::md5);
-  d.nonce_lifetime = c.sip.nonce_lifetime;
-  return d;
-}
-
-registrar_settings settings_of(const config::config& c) {
-  registrar_settings s;
-  s.mode = static_cast<sip::challenge_mode>(c.parameters.get(policy::parameter::SS_AUTHCHALLENGEMODE));
-  return s;
-}
 
 }  // namespace
 
@@ -40,6 +25,8 @@ server::server(boost::asio::io_context& io, std::shared_ptr<const config::config
       clock_(clock),
       directory_(config_),
       agent_(io, options_.agent_socket, [this](const policy::decision& d) { suspensions_.apply(d); }),
+      random_(std::random_device{}()),
+      call_timer_(io),
       tick_(io) {}
 
 server::~server() { stop(); }
@@ -78,7 +65,21 @@ std::string server::open() {
     }
     spdlog::info("listening on {}", listen.to_string());
   }
-  return {};
+
+  call_transport_ = std::make_unique<call_transport>(io_, udp_, tcp_, clock_,
+                                                     [this](std::uint64_t call, const b2bua::destination& to) {
+                                                       calls_->on_transport_failed(call, to, clock_.now());
+                                                       schedule_calls();
+                                                     });
+  call_services services{*digest_,
+                         bindings_,
+                         *call_transport_,
+                         [this](std::span<const store::cdr_record> rows) { return store::cdr_writer(*db_).write(rows); },
+                         [this](const policy::report& r) { agent_.send(r); },
+                         [this] { return random_(); }};
+  calls_ = std::make_unique<call_dispatcher>(std::move(services));
+  handler_->route_calls(*calls_, [this] { return config_; });
+  return open_control();
 }
 
 void server::start() {
@@ -92,21 +93,29 @@ void server::stop() {
   if (stopped_) return;
   stopped_ = true;
   tick_.cancel();
+  call_timer_.cancel();
+  if (calls_ && !calls_->flush(clock_.now())) {
+    spdlog::error("switch.db: {} CDR rows could not be written at shutdown: {}", calls_->cdrs().queued(),
+                  calls_->cdrs().last_error());
+  }
   for (auto& t : udp_) t->stop();
   for (auto& t : tcp_) t->stop();
   agent_.stop();
+  if (control_) control_->stop();
   flush_bindings();
 }
 
 std::optional<outbound> server::handle_datagram(std::string_view datagram, const peer& from) {
   auto out = handler_->on_datagram(datagram, from, clock_.now());
   forward_reports();
+  schedule_calls();
   return out;
 }
 
 std::optional<outbound> server::handle_stream(const sip::message& m, const peer& from) {
   auto out = handler_->on_stream_message(m, from, clock_.now());
   forward_reports();
+  schedule_calls();
   return out;
 }
 
@@ -121,12 +130,32 @@ void server::housekeeping() {
     bindings_.expire(now);
     suspensions_.prune(now);
     handler_->prune(now);
+    calls_->prune(now);
   }
   flush_bindings();
   tick_.expires_after(tick_interval);
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) housekeeping();
   });
+}
+
+void server::schedule_calls() {
+  if (stopped_ || !calls_) return;
+  const auto next = calls_->next_deadline();
+  if (!next || (call_timer_at_ && *call_timer_at_ <= *next)) return;
+  call_timer_at_ = *next;
+  call_timer_.expires_after(std::max(base::millis{0}, *next - clock_.now()));
+  call_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) on_call_timer();
+  });
+}
+
+void server::on_call_timer() {
+  if (stopped_) return;
+  call_timer_at_.reset();
+  calls_->on_tick(clock_.now());
+  forward_reports();
+  schedule_calls();
 }
 
 void server::flush_bindings() {

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -15,8 +17,11 @@
 #include "store/database.hpp"
 #include "switch/agent_link.hpp"
 #include "switch/bindings.hpp"
+#include "switch/call_dispatcher.hpp"
+#include "switch/call_transport.hpp"
 #include "switch/endpoint_directory.hpp"
 #include "switch/registrar.hpp"
+#include "switch/reload.hpp"
 #include "switch/request_handler.hpp"
 #include "switch/suspensions.hpp"
 #include "switch/tcp_transport.hpp"
@@ -28,7 +33,12 @@ struct server_options {
   std::filesystem::path state_dir;
   std::string agent_socket;
   tcp_limits tcp;
+  // --- control socket and reload ---
+  std::string config_path;       // re-read by reload(); empty: the default path, else built-in defaults
+  socket_overrides command_line;  // sockets given as options; the effective paths follow from these
 };
+
+class control_service;
 
 /// Owns everything; all of it runs on the io_context's one thread.
 class server {
@@ -46,6 +56,18 @@ public:
   void stop();
 
   const binding_table& bindings() const { return bindings_; }
+  /// The calls: counters (calls active, attempted, answered, failed, illegal; CDR rows
+  /// written and queued in cdrs()), for tests and the control socket.
+  const call_dispatcher& calls() const { return *calls_; }
+  const call_transport& call_sending() const { return *call_transport_; }
+
+  // --- control socket and reload (server_control.cpp) ---
+  /// Re-reads the config file and swaps it in (endpoints, gateways, parameters, scanner
+  /// User-Agents, digest settings); bindings and calls stay. A file that fails to load
+  /// changes nothing and its errors are returned. Changed sockets are reported, not rebound.
+  reload_result reload();
+  /// The config new requests use (a reload swaps it; calls in progress keep what they copied).
+  std::shared_ptr<const config::config> configuration() const { return config_; }
 
 private:
   std::optional<outbound> handle_datagram(std::string_view datagram, const peer& from);
@@ -53,6 +75,11 @@ private:
   void forward_reports();
   void housekeeping();
   void flush_bindings();
+  /// Arms the call timer for the dispatcher's next deadline, if that is earlier.
+  void schedule_calls();
+  void on_call_timer();
+  std::string open_control();
+  void apply_config(std::shared_ptr<const config::config> fresh);
 
   boost::asio::io_context& io_;
   std::shared_ptr<const config::config> config_;
@@ -68,9 +95,16 @@ private:
   agent_link agent_;
   std::vector<std::unique_ptr<udp_transport>> udp_;
   std::vector<std::unique_ptr<tcp_transport>> tcp_;
+  std::unique_ptr<call_transport> call_transport_;
+  std::unique_ptr<call_dispatcher> calls_;
+  std::mt19937_64 random_;
+  boost::asio::steady_timer call_timer_;
+  std::optional<base::timestamp> call_timer_at_;
   boost::asio::steady_timer tick_;
   unsigned ticks_ = 0;
   bool stopped_ = false;
+  startup_settings started_;
+  std::unique_ptr<control_service> control_;
 };
 
 }  // namespace tollgate::switch_

@@ -6,12 +6,14 @@
 #include <deque>
 
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include "sip/stream_framer.hpp"
 #include "switch/asio_address.hpp"
+#include "switch/trace_asio.hpp"
 
 namespace tollgate::switch_ {
 
@@ -21,14 +23,38 @@ using asio::ip::tcp;
 /// One session per socket: a deadline re-armed by every read, a framer, a write queue.
 class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
 public:
-  tcp_connection(tcp_transport& owner, tcp::socket socket, peer from)
+  tcp_connection(tcp_transport& owner, tcp::socket socket, peer from, bool outbound = false)
       : owner_(owner), socket_(std::move(socket)), idle_(socket_.get_executor()), from_(from),
-        framer_(unvalidated()) {}
+        framer_(unvalidated()), outbound_(outbound) {}
 
   void start() {
     arm_idle();
     do_read();
   }
+  /// Opens an outbound connection to from(); queued writes go once it is up.
+  void connect() {
+    connecting_ = true;
+    arm_idle();
+    socket_.async_connect(tcp::endpoint(to_asio(from_.ip), from_.port),
+                          [self = shared_from_this()](const boost::system::error_code& ec) {
+                            if (self->closed_) return;
+                            self->connecting_ = false;
+                            if (ec) {
+                              ++self->owner_.counters_.connect_failures;
+                              self->finish();
+                              return;
+                            }
+                            self->do_read();
+                            if (!self->queue_.empty()) self->do_write();
+                          });
+  }
+  /// Queues `bytes`; `on_failure` runs (posted) if the connection breaks before they are written.
+  void send(std::string bytes, std::function<void()> on_failure) {
+    if (on_failure) failures_.push_back(std::move(on_failure));
+    queue_.push_back(std::move(bytes));
+    if (queue_.size() == 1 && !connecting_) do_write();
+  }
+  bool outbound() const { return outbound_; }
   void close() {
     if (closed_) return;
     closed_ = true;
@@ -76,6 +102,7 @@ private:
         finish();
         return;
       }
+      trace_tcp(trace_tap::direction::in, socket_, result.msg->raw());
       if (auto out = owner_.on_message_(*result.msg, from_)) write(std::move(out->bytes));
     }
     do_read();
@@ -85,7 +112,10 @@ private:
     queue_.push_back(std::move(bytes));
     if (queue_.size() == 1) do_write();
   }
+  // Every message out passes here once, responses and relayed requests alike, and only
+  // once the socket is connected, so the trace has both addresses.
   void do_write() {
+    trace_tcp(trace_tap::direction::out, socket_, queue_.front());
     asio::async_write(socket_, asio::buffer(queue_.front()),
                       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                         if (self->closed_) return;
@@ -94,12 +124,18 @@ private:
                           return;
                         }
                         self->queue_.pop_front();
+                        if (self->queue_.empty()) self->failures_.clear();
                         if (!self->queue_.empty()) self->do_write();
                       });
   }
 
   void finish() {
     close();
+    if (!queue_.empty()) {
+      for (auto& f : failures_) asio::post(socket_.get_executor(), std::move(f));
+    }
+    failures_.clear();
+    queue_.clear();
     owner_.forget(this);
   }
 
@@ -110,7 +146,10 @@ private:
   sip::stream_framer framer_;
   std::array<char, 16384> buffer_{};
   std::deque<std::string> queue_;
+  std::vector<std::function<void()>> failures_;  // for the writes still queued
   bool closed_ = false;
+  bool outbound_ = false;
+  bool connecting_ = false;
 };
 
 std::variant<std::unique_ptr<tcp_transport>, std::error_code> tcp_transport::open(asio::io_context& io,
@@ -140,12 +179,24 @@ void tcp_transport::stop() {
   auto all = std::move(connections_);
   connections_.clear();
   per_source_.clear();
+  by_peer_.clear();
+  outbound_ = 0;
   for (auto& [raw, c] : all) c->close();
 }
 
 std::uint16_t tcp_transport::local_port() const {
   boost::system::error_code ec;
   return acceptor_.local_endpoint(ec).port();
+}
+
+base::ip_address tcp_transport::local_ip() const {
+  boost::system::error_code ec;
+  return from_asio(acceptor_.local_endpoint(ec).address());
+}
+
+bool tcp_transport::is_v6() const {
+  boost::system::error_code ec;
+  return acceptor_.local_endpoint(ec).address().is_v6();
 }
 
 void tcp_transport::do_accept() {
@@ -171,6 +222,7 @@ void tcp_transport::on_accept(const boost::system::error_code& ec, tcp::socket s
         ++counters_.accepted;
         auto c = std::make_shared<tcp_connection>(*this, std::move(socket), from);
         connections_.emplace(c.get(), c);
+        by_peer_[{from.ip, from.port}] = c.get();
         c->start();
       }
       if (count == 0) per_source_.erase(from.ip);
@@ -182,9 +234,38 @@ void tcp_transport::on_accept(const boost::system::error_code& ec, tcp::socket s
 void tcp_transport::forget(tcp_connection* c) {
   const auto it = connections_.find(c);
   if (it == connections_.end()) return;
-  const auto source = per_source_.find(c->from().ip);
-  if (source != per_source_.end() && --source->second == 0) per_source_.erase(source);
+  if (const auto p = by_peer_.find({c->from().ip, c->from().port}); p != by_peer_.end() && p->second == c) {
+    by_peer_.erase(p);
+  }
+  if (c->outbound()) {
+    --outbound_;
+  } else {
+    const auto source = per_source_.find(c->from().ip);
+    if (source != per_source_.end() && --source->second == 0) per_source_.erase(source);
+  }
   connections_.erase(it);  // the connection lives on while its handlers hold it
+}
+
+bool tcp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std::string bytes,
+                            std::function<void()> on_failure) {
+  if (!acceptor_.is_open()) return false;
+  if (const auto it = by_peer_.find({ip, port}); it != by_peer_.end()) {
+    it->second->send(std::move(bytes), std::move(on_failure));
+    return true;
+  }
+  if (outbound_ >= limits_.max_outbound || connections_.size() >= limits_.max_connections) {
+    ++counters_.refused_outbound;
+    return false;
+  }
+  ++outbound_;
+  ++counters_.outbound;
+  const peer to{config::transport::tcp, ip, port};
+  auto c = std::make_shared<tcp_connection>(*this, tcp::socket(acceptor_.get_executor()), to, true);
+  connections_.emplace(c.get(), c);
+  by_peer_[{ip, port}] = c.get();
+  c->connect();  // first: the bytes queue behind the connect
+  c->send(std::move(bytes), std::move(on_failure));
+  return true;
 }
 
 }  // namespace tollgate::switch_

@@ -25,6 +25,7 @@ struct tcp_limits {
   std::size_t max_connections = 4096;
   std::size_t max_per_source = 64;
   std::chrono::seconds idle_timeout{300};
+  std::size_t max_outbound = 256;  // connections the switch opens itself (to carriers, phones)
 };
 
 struct tcp_counters {
@@ -33,6 +34,9 @@ struct tcp_counters {
   std::uint64_t refused_per_source = 0;  // over max_per_source
   std::uint64_t idle_closed = 0;
   std::uint64_t framing_errors = 0;
+  std::uint64_t outbound = 0;          // connections opened by the switch
+  std::uint64_t connect_failures = 0;
+  std::uint64_t refused_outbound = 0;  // over max_outbound
 };
 
 class tcp_connection;
@@ -49,6 +53,12 @@ public:
   /// Closes the acceptor and every connection.
   void stop();
   std::uint16_t local_port() const;
+  base::ip_address local_ip() const;
+  bool is_v6() const;
+  /// Sends on the connection with (ip, port) as its peer, or on a new outbound connection
+  /// (idle-closed like the others). `on_failure` is posted if the connection fails before
+  /// the bytes are written. False when no connection can be had (stopped, over the limits).
+  bool send_to(const base::ip_address& ip, std::uint16_t port, std::string bytes, std::function<void()> on_failure);
   std::size_t connections() const { return connections_.size(); }
   const tcp_counters& counters() const { return counters_; }
 
@@ -64,7 +74,15 @@ private:
   handler on_message_;
   /// Every open connection, and how many each source address holds.
   std::unordered_map<tcp_connection*, std::shared_ptr<tcp_connection>> connections_;
-  std::unordered_map<base::ip_address, std::size_t> per_source_;
+  std::unordered_map<base::ip_address, std::size_t> per_source_;  // accepted connections only
+  struct peer_hash {
+    std::size_t operator()(const std::pair<base::ip_address, std::uint16_t>& p) const {
+      return std::hash<base::ip_address>{}(p.first) * 31 + p.second;
+    }
+  };
+  /// The latest connection with each peer address, either way round.
+  std::unordered_map<std::pair<base::ip_address, std::uint16_t>, tcp_connection*, peer_hash> by_peer_;
+  std::size_t outbound_ = 0;
   tcp_counters counters_;
 };
 

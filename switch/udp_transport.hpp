@@ -30,6 +30,12 @@ public:
   void start() { do_receive(); }
   void stop();
   std::uint16_t local_port() const;
+  /// The bound address (may be unspecified: 0.0.0.0 or ::).
+  base::ip_address local_ip() const;
+  bool is_v6() const;
+  /// Sends one datagram from this socket (IPv4 destinations through an IPv6 socket as
+  /// IPv4-mapped addresses); the error when the kernel refuses it.
+  std::error_code send_to(const base::ip_address& ip, std::uint16_t port, std::string_view bytes);
   std::uint64_t send_errors() const { return send_errors_; }
 
 private:

@@ -117,6 +117,17 @@ command decode_command(const std::string& name, const input& o) {
     return r;
   }
   if (name == "reload") return reload_request{};
+  if (name == "registrations") return registrations_request{};
+  if (name == "trace") {
+    trace_request r;
+    if (const std::string ip = optional_string_field(o, "ip"); !ip.empty()) {
+      r.ip = base::ip_address::parse(ip);
+      if (!r.ip) throw field_error{"field \"ip\" is not an address: " + in_quotes(ip)};
+    }
+    r.endpoint = optional_string_field(o, "endpoint");
+    r.call_id = optional_string_field(o, "call_id");
+    return r;
+  }
   throw field_error{"unknown command " + in_quotes(name)};
 }
 
@@ -160,6 +171,11 @@ struct request_writer {
     if (r.limit) o["limit"] = *r.limit;
     o["follow"] = r.follow;
   }
+  void operator()(const trace_request& r) const {
+    if (r.ip) o["ip"] = r.ip->to_string();
+    if (!r.endpoint.empty()) o["endpoint"] = r.endpoint;
+    if (!r.call_id.empty()) o["call_id"] = r.call_id;
+  }
   template <typename T>
   void operator()(const T&) const {}  // commands without fields
 };
@@ -172,7 +188,8 @@ std::string_view command_name(const command& c) {
   static constexpr std::array<std::string_view, std::variant_size_v<command>> names = {
       "status",       "blacklist_list", "blacklist_add", "blacklist_del", "blacklist_flush",
       "whitelist_list", "whitelist_add", "whitelist_del", "suspend_list", "suspend_clear",
-      "param_list",   "param_get",      "param_set",     "audit",         "reload"};
+      "param_list",   "param_get",      "param_set",     "audit",         "reload",
+      "registrations", "trace"};
   return names[c.index()];
 }
 

@@ -56,11 +56,22 @@ struct audit_request {
   bool follow = false;  // keep the connection and stream new rows after the answer
 };
 struct reload_request {};
+/// The switch's online endpoints (switch socket only).
+struct registrations_request {};
+/// A live SIP trace from the switch (switch socket only): after the answer, one line per
+/// matching message until the client closes. Empty filters match everything; set ones
+/// must all match.
+struct trace_request {
+  std::optional<base::ip_address> ip;  // either side of the message
+  std::string endpoint;                // From, To or Contact user, or the digest username
+  std::string call_id;
+};
 
 using command = std::variant<status_request, blacklist_list_request, blacklist_add_request, blacklist_del_request,
                              blacklist_flush_request, whitelist_list_request, whitelist_add_request,
                              whitelist_del_request, suspend_list_request, suspend_clear_request, param_list_request,
-                             param_get_request, param_set_request, audit_request, reload_request>;
+                             param_get_request, param_set_request, audit_request, reload_request,
+                             registrations_request, trace_request>;
 
 /// The protocol name of a command: "status", "blacklist_add", …
 std::string_view command_name(const command& c);

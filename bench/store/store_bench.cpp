@@ -12,6 +12,7 @@
 #include "store/block_store.hpp"
 #include "store/cdr.hpp"
 #include "store/switch_schema.hpp"
+#include "tests/support/sample_cdrs.hpp"
 
 using namespace tollgate;
 using namespace tollgate::store;
@@ -47,20 +48,8 @@ void must(result<void> r) {
 base::timestamp at(std::int64_t ms) { return base::timestamp{base::millis{ms}}; }
 
 cdr_record illegal_cdr(std::int64_t i) {
-  cdr_record r;
-  r.call_id = "1-" + std::to_string(i) + "@203.0.113.9";
-  r.start_time = at(1764158400000 + i);
-  r.end_time = r.start_time;
-  r.caller = "100";
-  r.callee = "0044123456";
-  r.src_ip = "203.0.113." + std::to_string(i % 250);
-  r.src_port = 5060;
-  r.transport = "udp";
-  r.user_agent = "friendly-scanner";
-  r.mode = billing_mode::illegal;
-  r.disconnect_code = 403;
-  r.disconnect_reason = "Forbidden";
-  return r;
+  return test::illegal_cdr(at(1764158400000 + i), "1-" + std::to_string(i) + "@203.0.113.9",
+                           "203.0.113." + std::to_string(i % 250));
 }
 
 void cdr_write(benchmark::State& state) {

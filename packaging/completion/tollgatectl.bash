@@ -27,14 +27,14 @@ _tollgatectl() {
     prev=${COMP_WORDS[COMP_CWORD - 1]}
   fi
 
-  local global_options="--socket --json --timeout --help --version"
+  local global_options="--socket --switch-socket --json --timeout --help --version"
   local verbs="status check blacklist whitelist suspend param cdr audit registrations trace reload simulate"
 
   # Find the verb and its sub-verb, skipping global options and their values.
   local i verb="" sub="" verb_index=0
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      --socket | --timeout) ((i++)) ;;
+      --socket | --switch-socket | --timeout) ((i++)) ;;
       -*) ;;
       *)
         if [[ -z $verb ]]; then
@@ -49,7 +49,7 @@ _tollgatectl() {
   done
 
   case "$prev" in
-    --socket | --pcap | --config | --db)
+    --socket | --switch-socket | --pcap | --config | --db)
       _tollgatectl_files
       return
       ;;
@@ -119,7 +119,7 @@ _tollgatectl() {
       COMPREPLY=($(compgen -W "--since --follow $common" -- "$cur"))
       ;;
     trace)
-      COMPREPLY=($(compgen -W "--ip --endpoint --call-id --pcap --help" -- "$cur"))
+      COMPREPLY=($(compgen -W "--ip --endpoint --call-id --pcap --count --duration $common" -- "$cur"))
       ;;
     simulate)
       if [[ $cur == -* ]]; then

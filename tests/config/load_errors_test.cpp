@@ -25,7 +25,7 @@ const bad_case cases[] = {
      "tollgate.toml:1:1: unknown key realm (allowed: switch, agent, parameters, whitelist, inspector, endpoint, "
      "mapping_gateway, routing_gateway)"},
     {"[switch]\nlisen = []\n",
-     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, digest_algorithms)"},
+     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, digest_algorithms, control_socket)"},
     {"[agent]\nstatedir = \"/x\"\n",
      "tollgate.toml:2:1: unknown key agent.statedir (allowed: socket, state_dir, table, queue, sip_ports, metrics, "
      "audit_retention)"},
@@ -36,7 +36,7 @@ const bad_case cases[] = {
      "tollgate.toml:3:1: unknown key endpoint[0].pasword (allowed: name, password, ha1_md5, ha1_sha256, allow, "
      "max_bindings)"},
     {"[switch]\n[switch.tls]\nport = 5061\n",
-     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, digest_algorithms)"},
+     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, digest_algorithms, control_socket)"},
     // Section shapes.
     {"switch = 5\n", "tollgate.toml:1:1: switch must be a table ([switch]), got integer"},
     {"[endpoint]\nname = \"1001\"\n",

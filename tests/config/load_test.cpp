@@ -131,6 +131,7 @@ TEST_CASE("an empty file gives the built-in defaults", "[config][load]") {
   CHECK(c->sip.listen[1].to_string() == "tcp:127.0.0.1:5060");
   CHECK(c->agent.state_dir == "./var");
   CHECK(c->agent.socket == "./var/agent.sock");
+  CHECK(c->sip.control_socket.empty());  // the switch puts it beside the agent's socket
   CHECK(c->agent.audit_retention == std::chrono::days{90});
   CHECK(c->scanner_user_agents.size() == 10);
   CHECK(c->scanner_user_agents.front() == "friendly-scanner");
@@ -223,6 +224,7 @@ TEST_CASE("the shipped config loads, hardened but for site data", "[config][load
   CHECK(c.parameters.get(parameter::SS_ENDPOINTREGISTERSUSPENDTIME) == 600);
   CHECK(c.agent.state_dir == "/var/lib/tollgate");
   CHECK(c.agent.socket == "/run/tollgate/agent.sock");
+  CHECK(c.sip.control_socket == "/run/tollgate/switch.sock");
   CHECK(c.sip.listen.size() == 4);
   CHECK(c.scanner_user_agents == default_scanner_user_agents());
   // The only findings left need the site's own data: its administrators' addresses.

@@ -7,6 +7,7 @@
 
 #include "store/agent_schema.hpp"
 #include "store/switch_schema.hpp"
+#include "tests/support/sample_cdrs.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
@@ -20,40 +21,18 @@ const base::timestamp now = base::from_unix_seconds(1764158400 + 86400);  // 202
 base::timestamp at(double seconds) { return base::from_unix_seconds(seconds); }
 
 cdr_record illegal(std::int64_t start, const std::string& ip) {
-  cdr_record r;
-  r.call_id = "illegal-" + std::to_string(start);
-  r.start_time = at(static_cast<double>(start));
-  r.end_time = r.start_time;
-  r.caller = "100";
-  r.callee = "0044123456";
-  r.src_ip = ip;
-  r.src_port = 5060;
-  r.transport = "udp";
-  r.user_agent = "friendly-scanner";
-  r.mode = billing_mode::illegal;
-  r.disconnect_code = 403;
-  r.disconnect_reason = "Forbidden";
-  return r;
+  return test::illegal_cdr(at(static_cast<double>(start)), "illegal-" + std::to_string(start), ip);
 }
 
+/// An answered call with the awkward parts the outputs must survive: a quarter second, an
+/// IPv6 source and a User-Agent with quotes and a comma.
 cdr_record answered(std::int64_t start, billing_mode mode) {
-  cdr_record r;
+  cdr_record r = test::answered_cdr(at(static_cast<double>(start) + 0.25), mode);
   r.call_id = "call-" + std::to_string(start);
-  r.start_time = at(static_cast<double>(start) + 0.25);
   r.answer_time = at(static_cast<double>(start + 2));
   r.end_time = at(static_cast<double>(start + 62));
-  r.duration_s = 60;
-  r.caller = "1001";
-  r.callee = "0033123";
   r.src_ip = "2001:db8::20";
-  r.src_port = 5062;
-  r.transport = "tcp";
   r.user_agent = "Yealink SIP-T46S \"office\", 2nd floor";
-  r.account = mode == billing_mode::endpoint ? "1001" : "customer-a";
-  r.routing_gateway = "carrier-1";
-  r.mode = mode;
-  r.disconnect_code = 200;
-  r.disconnect_reason = "BYE";
   return r;
 }
 

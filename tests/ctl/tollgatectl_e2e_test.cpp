@@ -162,6 +162,12 @@ private:
   wire::response answer(const json& id, const wire::reload_request&, const agent::peer&) {
     return wire::response::success(id, {{"reloaded", true}});
   }
+  wire::response answer(const json& id, const wire::registrations_request&, const agent::peer&) {
+    return wire::response::failure(id, "registrations is a command of the switch");
+  }
+  wire::response answer(const json& id, const wire::trace_request&, const agent::peer&) {
+    return wire::response::failure(id, "trace is a command of the switch");
+  }
 
   std::vector<policy::block> blocks_;
   std::vector<base::ip_prefix> whitelist_{*base::ip_prefix::parse("192.0.2.0/24")};
@@ -302,7 +308,7 @@ TEST_CASE("tollgatectl --help for every verb exits 0", "[ctl][e2e]") {
   agent_under_test agent;
   for (const char* verb : {"", "status", "blacklist", "blacklist add", "blacklist list", "blacklist del",
                            "blacklist flush", "whitelist add", "suspend clear", "param set", "audit", "simulate",
-                           "check", "cdr", "reload"}) {
+                           "check", "cdr", "reload", "registrations", "trace"}) {
     INFO(verb);
     const auto help = run(agent, std::string(verb) + " --help");
     CHECK(help.code == 0);
@@ -310,7 +316,7 @@ TEST_CASE("tollgatectl --help for every verb exits 0", "[ctl][e2e]") {
   }
   CHECK(run(agent, "blacklist add --help").out.find("--for") != std::string::npos);
   CHECK(run(agent, "cdr --help").out.find("--billing-mode") != std::string::npos);
-  CHECK(run(agent, "reload --help").out.find("the switch reloads on SIGHUP") != std::string::npos);
+  CHECK(run(agent, "reload --help").out.find("SIGHUP") != std::string::npos);
 }
 
 TEST_CASE("tollgatectl check audits the file with the agent's running parameters", "[ctl][e2e]") {
@@ -363,14 +369,31 @@ TEST_CASE("tollgatectl check without an agent says so and audits the file alone"
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("tollgatectl reload sends reload and prints the answer", "[ctl][e2e]") {
+TEST_CASE("tollgatectl reload reloads the switch, then the agent, and prints both answers", "[ctl][e2e]") {
   agent_under_test agent;
-  const auto reloaded = run(agent, "reload");
+  agent_under_test stand_in_switch;  // the same protocol answers on the switch's socket
+  const std::string with_switch = "--switch-socket " + stand_in_switch.socket() + " reload";
+  const auto reloaded = run(agent, with_switch);
   CHECK(reloaded.code == 0);
-  CHECK(reloaded.out == "the agent reloaded its configuration\n");
-  CHECK(wire::json::parse(run(agent, "reload --json").out) == wire::json{{"reloaded", true}});
-  std::lock_guard lock(agent.handler.mutex);
-  CHECK(agent.handler.commands == std::vector<std::string>{"reload", "reload"});
+  CHECK(reloaded.out == "the switch reloaded its configuration\nthe agent reloaded its configuration\n");
+  CHECK(reloaded.err.empty());
+  const auto json = wire::json::parse(run(agent, with_switch + " --json").out);
+  CHECK(json["switch"] == wire::json{{"ok", true}, {"result", {{"reloaded", true}}}});
+  CHECK(json["agent"] == wire::json{{"ok", true}, {"result", {{"reloaded", true}}}});
+
+  // No switch: the agent is still reloaded, and the exit code says something failed.
+  const auto missing = (agent.dir() / "no-switch.sock").string();
+  const auto half = run(agent, "--switch-socket " + missing + " reload");
+  CHECK(half.code == 1);
+  CHECK(half.out == "the agent reloaded its configuration\n");
+  CHECK(half.err == "tollgatectl reload: switch not reloaded: cannot reach the switch at " + missing +
+                        ": No such file or directory (is tollgate-switch running?)\n");
+  {
+    std::lock_guard lock(agent.handler.mutex);
+    CHECK(agent.handler.commands == std::vector<std::string>{"reload", "reload", "reload"});
+  }
+  std::lock_guard lock(stand_in_switch.handler.mutex);
+  CHECK(stand_in_switch.handler.commands == std::vector<std::string>{"reload", "reload"});
 }
 
 TEST_CASE("tollgatectl whitelist, suspend, param and status", "[ctl][e2e]") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/switch_schema.hpp"
+#include "tests/support/sample_cdrs.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
@@ -13,42 +14,10 @@ namespace {
 base::timestamp at(std::int64_t seconds) { return base::timestamp{base::millis{seconds * 1000}}; }
 
 cdr_record illegal(std::int64_t start, const std::string& ip) {
-  cdr_record r;
-  r.call_id = "illegal-" + std::to_string(start) + "@" + ip;
-  r.start_time = at(start);
-  r.end_time = at(start);
-  r.caller = "100";
-  r.callee = "0044123456";
-  r.src_ip = ip;
-  r.src_port = 5060;
-  r.transport = "udp";
-  r.user_agent = "friendly-scanner";
-  r.mode = billing_mode::illegal;
-  r.disconnect_code = 403;
-  r.disconnect_reason = "Forbidden";
-  return r;
+  return test::illegal_cdr(at(start), "illegal-" + std::to_string(start) + "@" + ip, ip);
 }
 
-cdr_record answered(std::int64_t start) {
-  cdr_record r;
-  r.call_id = "call-" + std::to_string(start);
-  r.start_time = at(start);
-  r.answer_time = at(start + 2);
-  r.end_time = at(start + 62);
-  r.duration_s = 60;
-  r.caller = "1001";
-  r.callee = "0033123";
-  r.src_ip = "198.51.100.20";
-  r.src_port = 5062;
-  r.transport = "tcp";
-  r.user_agent = "Yealink SIP-T46S";
-  r.account = "1001";
-  r.routing_gateway = "carrier-1";
-  r.mode = billing_mode::endpoint;
-  r.disconnect_code = 200;
-  r.disconnect_reason = "BYE";
-  return r;
-}
+cdr_record answered(std::int64_t start) { return test::answered_cdr(at(start), billing_mode::endpoint); }
 
 database switch_db(const std::string& path = ":memory:") {
   auto db = open_switch_db(path);

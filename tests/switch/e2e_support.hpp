@@ -301,7 +301,11 @@ public:
   bool running() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  fs::path config() const { return config_; }
   fs::path socket() const { return dir_ / "agent.sock"; }
+  /// The control socket: by default beside the agent's.
+  fs::path control_socket() const { return dir_ / "switch.sock"; }
   fs::path state() const { return dir_ / "state"; }
   std::string log() const { return read_file(dir_ / ("switch-" + std::to_string(starts_ - 1) + ".log")); }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }

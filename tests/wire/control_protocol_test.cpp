@@ -59,6 +59,9 @@ TEST_CASE("every command round-trips through format_request", "[wire][control_pr
       wire::audit_request{base::from_unix_seconds(1764158400.5), 10, true},
       wire::audit_request{},
       wire::reload_request{},
+      wire::registrations_request{},
+      wire::trace_request{},
+      wire::trace_request{base::ip_address::parse("2001:db8::7"), "1001", "abc@host"},
   };
   int id = 0;
   for (const auto& c : commands) {
@@ -90,6 +93,8 @@ TEST_CASE("bad commands are rejected naming the field, keeping the id", "[wire][
       {R"({"id":1,"command":"audit","since":-1})", "field \"since\" must be Unix seconds"},
       {R"({"id":1,"command":"audit","limit":0})", "field \"limit\" must be between 1 and 1000000"},
       {R"({"id":1,"command":"frobnicate"})", "unknown command \"frobnicate\""},
+      {R"({"id":1,"command":"trace","ip":"198.51.100.300"})", "field \"ip\" is not an address: \"198.51.100.300\""},
+      {R"({"id":1,"command":"trace","endpoint":7})", "field \"endpoint\" must be a string"},
       {R"({"id":1,"command":7})", "field \"command\" must be a string"},
   };
   for (const auto& [line, message] : rows) {

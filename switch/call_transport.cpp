@@ -1,0 +1,188 @@
+// Sending for calls over the switch's UDP sockets and TCP connections.
+#include "switch/call_transport.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "switch/asio_address.hpp"
+
+namespace tollgate::switch_ {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+namespace {
+
+constexpr auto name_lifetime = std::chrono::seconds(60);
+constexpr auto failed_name_lifetime = std::chrono::seconds(5);
+constexpr std::size_t max_source_cache = 1024;
+
+std::string host_text(const base::ip_address& ip) {
+  const std::string text = ip.to_string();
+  return ip.is_v4() ? text : "[" + text + "]";
+}
+
+bool unspecified(const base::ip_address& ip) { return to_asio(ip).is_unspecified(); }
+
+}  // namespace
+
+std::optional<base::ip_address> source_address_towards(const base::ip_address& remote) {
+  asio::io_context io;
+  udp::socket s(io);
+  boost::system::error_code ec;
+  const udp::endpoint to(to_asio(remote), 9);
+  s.open(to.protocol(), ec);
+  if (!ec) s.connect(to, ec);  // chooses a route and a source address; sends nothing
+  if (ec) return std::nullopt;
+  const auto local = s.local_endpoint(ec);
+  if (ec) return std::nullopt;
+  return from_asio(local.address());
+}
+
+call_transport::call_transport(asio::io_context& io, const std::vector<std::unique_ptr<udp_transport>>& udp,
+                               const std::vector<std::unique_ptr<tcp_transport>>& tcp, const base::clock& clock,
+                               failure_handler on_failure)
+    : io_(io), udp_(udp), tcp_(tcp), clock_(clock), on_failure_(std::move(on_failure)) {}
+
+void call_transport::send(const b2bua::destination& to, std::string text, std::uint64_t call) {
+  std::string_view host = to.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (const auto ip = base::ip_address::parse(host)) {
+    send_to(ip->unmapped(), to, std::move(text), call);
+    return;
+  }
+  resolve(to, std::move(text), call);
+}
+
+void call_transport::send_to(const base::ip_address& ip, const b2bua::destination& to, std::string text,
+                             std::uint64_t call) {
+  if (to.transport == config::transport::udp) {
+    udp_transport* u = udp_for(ip);
+    if (u == nullptr || u->send_to(ip, to.port, text)) {
+      fail(to, call);
+      return;
+    }
+    ++counters_.sent;
+    return;
+  }
+  tcp_transport* t = tcp_for(ip);
+  std::function<void()> on_failure;
+  if (call != 0) {
+    on_failure = [this, to, call] {
+      ++counters_.send_failures;
+      on_failure_(call, to);
+    };
+  }
+  if (t == nullptr || !t->send_to(ip, to.port, std::move(text), std::move(on_failure))) {
+    fail(to, call);
+    return;
+  }
+  ++counters_.sent;
+}
+
+void call_transport::fail(const b2bua::destination& to, std::uint64_t call) {
+  ++counters_.send_failures;
+  if (call == 0) return;
+  asio::post(io_, [this, to, call] { on_failure_(call, to); });
+}
+
+void call_transport::resolve(const b2bua::destination& to, std::string text, std::uint64_t call) {
+  resolution& r = names_[to.host];
+  const auto now = clock_.steady_now();
+  if (!r.pending && r.expires > now) {
+    if (r.addresses.empty()) {
+      fail(to, call);
+    } else {
+      send_to(r.addresses.front(), to, std::move(text), call);
+    }
+    return;
+  }
+  r.waiting.push_back({to, std::move(text), call});
+  if (r.pending) return;
+  r.pending = true;
+  auto resolver = std::make_shared<udp::resolver>(io_);
+  const std::string host = to.host;
+  resolver->async_resolve(host, "", [this, resolver, host](const boost::system::error_code& ec,
+                                                           const udp::resolver::results_type& results) {
+    resolution& r = names_[host];
+    r.pending = false;
+    r.addresses.clear();
+    if (!ec) {
+      for (const auto& e : results) {
+        const base::ip_address ip = from_asio(e.endpoint().address());
+        // Prefer addresses a listener of ours can reach.
+        if (udp_for(ip) != nullptr || tcp_for(ip) != nullptr) r.addresses.push_back(ip);
+      }
+    }
+    r.expires = clock_.steady_now() + (r.addresses.empty() ? failed_name_lifetime : name_lifetime);
+    if (r.addresses.empty()) {
+      ++counters_.resolve_failures;
+      spdlog::warn("cannot resolve {}: {}", host, ec ? ec.message() : "no usable address");
+    }
+    auto waiting = std::move(r.waiting);
+    r.waiting.clear();
+    const std::vector<base::ip_address> addresses = r.addresses;  // r may move as sends add names
+    for (auto& w : waiting) {
+      if (addresses.empty()) {
+        if (w.call != 0) on_failure_(w.call, w.to);
+      } else {
+        send_to(addresses.front(), w.to, std::move(w.text), w.call);
+      }
+    }
+  });
+}
+
+udp_transport* call_transport::udp_for(const base::ip_address& ip) const {
+  udp_transport* v6 = nullptr;
+  for (const auto& u : udp_) {
+    if (u->is_v6()) {
+      if (v6 == nullptr) v6 = u.get();
+    } else if (ip.is_v4()) {
+      return u.get();
+    }
+  }
+  return v6;  // IPv6, or IPv4 as mapped addresses when only IPv6 is bound
+}
+
+tcp_transport* call_transport::tcp_for(const base::ip_address& ip) const {
+  tcp_transport* v6 = nullptr;
+  for (const auto& t : tcp_) {
+    if (t->is_v6()) {
+      if (v6 == nullptr) v6 = t.get();
+    } else if (ip.is_v4()) {
+      return t.get();
+    }
+  }
+  return v6;
+}
+
+local_address call_transport::local_for(const peer& caller, const b2bua::destination& callee) {
+  std::string_view host = callee.host;
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const auto callee_ip = base::ip_address::parse(host);
+  const base::ip_address family = callee_ip ? callee_ip->unmapped() : caller.ip.unmapped();
+  base::ip_address bound;
+  std::uint16_t port = 5060;
+  if (callee.transport == config::transport::tcp) {
+    if (const tcp_transport* t = tcp_for(family)) {
+      bound = t->local_ip();
+      port = t->local_port();
+    }
+  } else if (const udp_transport* u = udp_for(family)) {
+    bound = u->local_ip();
+    port = u->local_port();
+  }
+  if (!unspecified(bound)) return {host_text(bound.unmapped()), port};
+  const base::ip_address remote = caller.ip.unmapped();
+  auto cached = source_towards_.find(remote);
+  if (cached == source_towards_.end()) {
+    if (source_towards_.size() >= max_source_cache) source_towards_.clear();
+    const auto source = source_address_towards(remote);
+    cached = source_towards_.emplace(remote, source.value_or(remote)).first;
+  }
+  return {host_text(cached->second), port};
+}
+
+}  // namespace tollgate::switch_

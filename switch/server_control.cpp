@@ -1,0 +1,78 @@
+// The switch daemon's control socket and reload: the config swapped in place, the parts
+// built from it told, bindings and everything in flight kept.
+#include "switch/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "config/load.hpp"
+#include "sip/nonce_secret_file.hpp"
+#include "switch/control_service.hpp"
+#include "switch/registrations.hpp"
+
+namespace tollgate::switch_ {
+
+std::string server::open_control() {
+  started_ = effective_settings(*config_, options_.command_line);
+  control_hooks hooks;
+  hooks.registrations = [this] { return registrations_json(bindings_, clock_.now()); };
+  hooks.reload = [this] { return reload(); };
+  hooks.configuration = [this] { return config_; };
+  control_ = std::make_unique<control_service>(io_, started_.control_socket, clock_, std::move(hooks));
+  if (const auto ec = control_->start()) {
+    // The switch serves calls without it; SIGHUP still reloads.
+    spdlog::error("control socket {}: {}; registrations, trace and reload over the socket are unavailable",
+                  started_.control_socket, ec.message());
+    control_.reset();
+    return {};
+  }
+  spdlog::info("control socket on {}", started_.control_socket);
+  return {};
+}
+
+reload_result server::reload() {
+  auto loaded = options_.config_path.empty() ? config::load_file_or_defaults(std::string(config::default_config_path))
+                                             : config::load_file(options_.config_path);
+  reload_result r;
+  if (!loaded) {
+    r.error = loaded.message();
+    return r;
+  }
+  const auto& fresh = loaded.value();
+  r.source = fresh->source.empty() ? "built-in defaults" : fresh->source;
+  r.restart_needed = restart_notes(started_, effective_settings(*fresh, options_.command_line));
+  apply_config(fresh);
+  spdlog::info("reloaded {}: {} endpoints, {} mapping and {} routing gateways", r.source, fresh->endpoints.size(),
+               fresh->mapping_gateways.size(), fresh->routing_gateways.size());
+  for (const auto& note : r.restart_needed) spdlog::warn("{}", note);
+  return r;
+}
+
+void server::apply_config(std::shared_ptr<const config::config> fresh) {
+  if (!digest_ || !registrar_ || !handler_) {  // not open yet: open() builds from config_
+    config_ = std::move(fresh);
+    directory_ = endpoint_directory(config_);
+    return;
+  }
+  directory_ = endpoint_directory(fresh);
+  const auto digest = digest_config(*fresh);
+  const auto& running = digest_->config();
+  if (digest.algorithms != running.algorithms || digest.nonce_lifetime != running.nonce_lifetime) {
+    // New algorithms or lifetime: a new digest server on the same secret, so nonces
+    // already handed out still verify.
+    auto secret = sip::load_or_create_nonce_secret(options_.state_dir);
+    if (const auto* s = std::get_if<sip::nonce_secret>(&secret)) {
+      *digest_ = sip::digest_server(digest, *s, directory_.credentials());
+    } else {
+      spdlog::warn("reload: nonce secret: {}; digest algorithms and nonce lifetime stay as they were",
+                   std::get<std::error_code>(secret).message());
+      digest_->replace_store(directory_.credentials());
+    }
+  } else {
+    digest_->replace_store(directory_.credentials());
+  }
+  registrar_->set_settings(settings_of(*fresh));
+  handler_->set_scanners(policy::scanner_match(fresh->scanner_user_agents));
+  config_ = std::move(fresh);
+}
+
+}  // namespace tollgate::switch_

@@ -1,0 +1,385 @@
+#include "switch/call_dispatcher.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "b2bua/support.hpp"
+#include "switch_fixture.hpp"
+
+using namespace tollgate;
+using namespace std::chrono_literals;
+namespace bt = tollgate::b2bua::test;
+
+namespace {
+
+const switch_::peer gateway_peer{config::transport::udp, *base::ip_address::parse("198.51.100.7"), 5060};
+const switch_::peer stranger{config::transport::udp, *base::ip_address::parse("203.0.113.9"), 5060};
+const b2bua::destination carrier{"192.0.2.50", 5060, config::transport::udp};
+
+struct sent_message {
+  b2bua::destination to;
+  std::string text;
+  std::uint64_t call;
+};
+
+/// Records what the dispatcher sends.
+struct fake_sender final : switch_::call_sender {
+  std::vector<sent_message> sent;
+  void send(const b2bua::destination& to, std::string text, std::uint64_t call) override {
+    sent.push_back({to, std::move(text), call});
+  }
+  switch_::local_address local_for(const switch_::peer&, const b2bua::destination&) override {
+    return {"192.0.2.1", 5060};
+  }
+  /// Removes and returns the messages sent so far that start with `prefix`, in order.
+  std::vector<sent_message> take(std::string_view prefix = {}) {
+    std::vector<sent_message> out;
+    std::vector<sent_message> rest;
+    for (auto& s : sent) {
+      (std::string_view(s.text).starts_with(prefix) ? out : rest).push_back(std::move(s));
+    }
+    sent = std::move(rest);
+    return out;
+  }
+};
+
+std::shared_ptr<config::config> calls_config() {
+  auto c = std::make_shared<config::config>(*test::test_config(2));
+  config::mapping_gateway g;
+  g.name = "customers";
+  g.networks = {*base::ip_prefix::parse("198.51.100.0/29")};
+  c->mapping_gateways.push_back(g);
+  config::routing_gateway r;
+  r.name = "carrier-1";
+  r.host = carrier.host;
+  r.prefixes = {"00"};
+  c->routing_gateways.push_back(r);
+  (void)c->parameters.set(policy::parameter::SERVER_BILLING_RECORD_ILLEGAL_CALL, 1, policy::parameter_origin::config);
+  return c;
+}
+
+struct dispatcher_fixture {
+  base::manual_clock clock{base::from_unix_seconds(1764158400)};
+  std::shared_ptr<config::config> config = calls_config();
+  switch_::endpoint_directory directory{config};
+  sip::digest_server digest{{}, test::test_secret(), directory.credentials()};
+  switch_::binding_table bindings;
+  fake_sender sender;
+  std::vector<store::cdr_record> written;
+  std::vector<policy::report> reports;
+  int writes = 0;
+  bool fail_writes = false;
+  std::uint64_t counter = 0;
+  switch_::call_dispatcher calls{switch_::call_services{
+      digest, bindings, sender,
+      [this](std::span<const store::cdr_record> rows) -> store::result<void> {
+        ++writes;
+        if (fail_writes) return store::make_error(store::errc::io_error, "disk I/O error (injected)");
+        written.insert(written.end(), rows.begin(), rows.end());
+        return {};
+      },
+      [this](const policy::report& r) { reports.push_back(r); }, [this] { return ++counter; }}};
+
+  bool feed(const std::string& text, const switch_::peer& from) {
+    return calls.on_message(bt::parse(text), from, *config, clock.now());
+  }
+  /// Runs the dispatcher's deadlines up to `until` (bounded), moving the clock to each.
+  void run_until(base::timestamp until) {
+    for (int i = 0; i < 10000; ++i) {
+      const auto next = calls.next_deadline();
+      if (!next || *next > until) break;
+      clock.set(std::max(clock.now(), *next));
+      calls.on_tick(clock.now());
+    }
+    clock.set(std::max(clock.now(), until));
+  }
+};
+
+bt::invite_spec invite_from_gateway(const std::string& call_id = "a-call-1") {
+  bt::invite_spec s;
+  s.call_id = call_id;
+  s.host = "198.51.100.7";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("an answered call: relayed both ways by Call-ID, the CDR committed before the BYE's 200",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  REQUIRE(f.feed(bt::invite_text(invite_from_gateway()), gateway_peer));
+  CHECK(f.calls.active() == 1);
+  CHECK(f.sender.take("SIP/2.0 100").size() == 1);
+  f.run_until(f.clock.now() + 5ms);
+  auto invites = f.sender.take("INVITE ");
+  REQUIRE(invites.size() == 1);
+  CHECK(invites[0].to == carrier);
+  const sip::message b_invite = bt::parse(invites[0].text);
+  CHECK(b_invite.call_id() != "a-call-1");
+  CHECK(f.calls.find(b_invite.call_id()) == f.calls.find("a-call-1"));
+
+  REQUIRE(f.feed(bt::response_text(b_invite, 180, "btag", "192.0.2.50"), switch_::peer{config::transport::udp, *base::ip_address::parse("192.0.2.50"), 5060}));
+  auto ringing = f.sender.take("SIP/2.0 180");
+  REQUIRE(ringing.size() == 1);
+  CHECK(ringing[0].to.host == "198.51.100.7");
+  const switch_::peer carrier_peer{config::transport::udp, *base::ip_address::parse("192.0.2.50"), 5060};
+  REQUIRE(f.feed(bt::response_text(b_invite, 200, "btag", "192.0.2.50", "v=0\r\n"), carrier_peer));
+  auto ok = f.sender.take();
+  REQUIRE_FALSE(ok.empty());
+  const auto a_ok = std::find_if(ok.begin(), ok.end(), [](const auto& s) { return s.text.starts_with("SIP/2.0 200"); });
+  REQUIRE(a_ok != ok.end());
+  CHECK(f.calls.counters().answered == 1);
+  const sip::message a_200 = bt::parse(a_ok->text);
+  const std::string to_a = std::string(a_200.header(sip::header_id::to));
+
+  // The caller's ACK goes on to the carrier; then the caller hangs up.
+  const std::string from_a = "<sip:1001@198.51.100.7>;tag=ftag1";
+  REQUIRE(f.feed(bt::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1", from_a, to_a,
+                                    "a-call-1", 1),
+                 gateway_peer));
+  CHECK(f.sender.take("ACK ").size() == 1);
+  f.clock.advance(3s);
+  REQUIRE(f.feed(bt::dialog_request("BYE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKbye1", from_a, to_a,
+                                    "a-call-1", 2),
+                 gateway_peer));
+  auto after_bye = f.sender.take();
+  // The BYE goes to the carrier at once; the 200 to the caller waits for the CDR commit.
+  CHECK(std::count_if(after_bye.begin(), after_bye.end(), [](const auto& s) { return s.text.starts_with("BYE "); }) == 1);
+  CHECK(std::none_of(after_bye.begin(), after_bye.end(), [](const auto& s) { return s.text.starts_with("SIP/2.0 200"); }));
+  CHECK(f.calls.cdrs().queued() == 1);
+  CHECK(f.written.empty());
+  REQUIRE(f.calls.next_deadline() == f.clock.now() + 20ms);
+  f.run_until(f.clock.now() + 19ms);
+  CHECK(f.written.empty());
+  f.run_until(f.clock.now() + 1ms);
+  REQUIRE(f.written.size() == 1);
+  CHECK(f.sender.take("SIP/2.0 200").size() == 1);
+  const auto& cdr = f.written[0];
+  CHECK(cdr.call_id == "a-call-1");
+  CHECK(cdr.account == "customers");
+  CHECK(cdr.routing_gateway == "carrier-1");
+  CHECK(cdr.mode == store::billing_mode::gateway);
+  CHECK(cdr.duration_s == 3);
+  CHECK(cdr.disconnect_code == 200);
+
+  // The carrier answers our BYE; the call ends once its transactions have.
+  auto byes = f.sender.sent;  // nothing pending
+  CHECK(byes.empty());
+  f.run_until(f.clock.now() + 64s);
+  CHECK(f.calls.active() == 0);
+  CHECK(f.calls.timers().size() == 0);
+  CHECK(f.calls.counters().attempted == 1);
+  CHECK(f.calls.counters().failed == 0);
+}
+
+TEST_CASE("an illegal INVITE: the 403 leaves only after its CDR commit; a retransmission is answered from the cache",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  bt::invite_spec s;
+  s.call_id = "illegal-1";
+  s.host = "203.0.113.9";
+  const std::string invite = bt::invite_text(s);
+  REQUIRE(f.feed(invite, stranger));
+  CHECK(f.sender.sent.empty());  // held
+  REQUIRE(f.reports.size() == 1);
+  CHECK(f.reports[0].type == policy::report_type::illegal_call);
+  CHECK(f.calls.counters().illegal == 1);
+  f.run_until(f.clock.now() + 20ms);
+  REQUIRE(f.written.size() == 1);
+  CHECK(f.written[0].mode == store::billing_mode::illegal);
+  CHECK(f.written[0].disconnect_code == 403);
+  CHECK(f.written[0].src_ip == "203.0.113.9");
+  auto refused = f.sender.take("SIP/2.0 403");
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].to.host == "203.0.113.9");
+
+  // The retransmission: the same 403, no second CDR, no second report.
+  f.clock.advance(500ms);
+  REQUIRE(f.feed(invite, stranger));
+  CHECK(f.sender.take("SIP/2.0 403").size() == 1);
+  f.run_until(f.clock.now() + 1s);
+  CHECK(f.written.size() == 1);
+  CHECK(f.reports.size() == 1);
+  CHECK(f.calls.counters().rejected_retransmissions == 1);
+  // Its ACK is absorbed.
+  CHECK(f.feed(bt::dialog_request("ACK", "sip:0044123456@192.0.2.1", "203.0.113.9", "z9hG4bKa1",
+                                  "<sip:1001@203.0.113.9>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=x", "illegal-1", 1),
+               stranger));
+  CHECK(f.sender.sent.empty());
+}
+
+TEST_CASE("a failed CDR write keeps the rows and the 403s until a write succeeds", "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  f.fail_writes = true;
+  for (int i = 0; i < 3; ++i) {
+    bt::invite_spec s;
+    s.call_id = "flood-" + std::to_string(i);
+    s.host = "203.0.113.9";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+  }
+  f.run_until(f.clock.now() + 500ms);
+  CHECK(f.writes == 1);
+  CHECK(f.calls.cdrs().queued() == 3);
+  CHECK(f.calls.cdrs().held() == 3);
+  CHECK(f.sender.sent.empty());
+  f.fail_writes = false;
+  f.run_until(f.clock.now() + 600ms);  // the retry, a second after the failure
+  CHECK(f.writes == 2);
+  CHECK(f.written.size() == 3);
+  CHECK(f.sender.take("SIP/2.0 403").size() == 3);
+  CHECK(f.calls.cdrs().counters().write_failures == 1);
+}
+
+TEST_CASE("512 queued rows are committed at once, without waiting for the timer", "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  for (int i = 0; i < 512; ++i) {
+    bt::invite_spec s;
+    s.call_id = "burst-" + std::to_string(i);
+    s.host = "203.0.113.9";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+  }
+  CHECK(f.writes == 1);
+  CHECK(f.written.size() == 512);
+  CHECK(f.sender.take("SIP/2.0 403").size() == 512);
+  CHECK(f.calls.cdrs().counters().commits == 1);
+}
+
+TEST_CASE("only registered sources are challenged; unknown dialogs get 481; stray responses are dropped",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  store::binding_row row;
+  row.endpoint = "1001";
+  row.contact = "sip:1001@192.0.2.20:5062";
+  row.source_ip = *base::ip_address::parse("192.0.2.20");
+  row.source_port = 5062;
+  row.transport = "udp";
+  row.expires_at = f.clock.now() + 1h;
+  f.bindings.put(row);
+  const switch_::peer phone{config::transport::udp, row.source_ip, 5062};
+  bt::invite_spec s;
+  s.call_id = "from-phone";
+  s.host = "192.0.2.20";
+  REQUIRE(f.feed(bt::invite_text(s), phone));
+  auto challenge = f.sender.take();
+  REQUIRE(challenge.size() == 1);
+  CHECK(challenge[0].text.starts_with("SIP/2.0 407"));
+  CHECK(f.calls.counters().challenged == 1);
+  CHECK(f.reports.empty());
+
+  const std::string bye = bt::dialog_request("BYE", "sip:192.0.2.1", "192.0.2.20", "z9hG4bKb", "<sip:1001@x>;tag=a",
+                                             "<sip:2@y>;tag=b", "no-such-call", 2);
+  REQUIRE(f.feed(bye, phone));
+  CHECK(f.sender.take("SIP/2.0 481").size() == 1);
+  const std::string stray = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKx\r\nFrom: <sip:a@x>;tag=1\r\n"
+                            "To: <sip:b@y>;tag=2\r\nCall-ID: nobody\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+  REQUIRE(f.feed(stray, phone));
+  CHECK(f.calls.counters().stray_responses == 1);
+  CHECK(f.sender.sent.empty());
+  // Out-of-dialog requests that are no call stay with the request handler.
+  sip::request_builder options("OPTIONS", "sip:tollgate");
+  options.via("UDP", "192.0.2.20:5062", sip::make_branch(7)).from("<sip:1001@tollgate>", "a").to("<sip:tollgate>");
+  CHECK_FALSE(f.feed(options.call_id("o-1").cseq(1).build(), phone));
+}
+
+TEST_CASE("a carrier that never answers: Timer B ends the call with 408 and a CDR", "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  REQUIRE(f.feed(bt::invite_text(invite_from_gateway("silent-1")), gateway_peer));
+  f.run_until(f.clock.now() + 40s);
+  const auto sent = f.sender.take();
+  const auto invites = std::count_if(sent.begin(), sent.end(), [](const auto& s) { return s.text.starts_with("INVITE "); });
+  CHECK(invites == 7);  // T1 doubling: 0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s
+  // The 408 is retransmitted (Timer G) since this caller never ACKs it.
+  CHECK(std::count_if(sent.begin(), sent.end(), [](const auto& s) { return s.text.starts_with("SIP/2.0 408"); }) >= 1);
+  REQUIRE(f.written.size() == 1);
+  CHECK(f.written[0].disconnect_code == 408);
+  CHECK(f.calls.counters().failed == 1);
+  f.run_until(f.clock.now() + 64s);
+  CHECK(f.calls.active() == 0);
+}
+
+TEST_CASE("a transport failure of the B leg fails the call with 503", "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  REQUIRE(f.feed(bt::invite_text(invite_from_gateway("unreachable-1")), gateway_peer));
+  auto invites = f.sender.take("INVITE ");
+  REQUIRE(invites.size() == 1);
+  f.calls.on_transport_failed(invites[0].call, invites[0].to, f.clock.now());
+  f.run_until(f.clock.now() + 20ms);
+  REQUIRE(f.written.size() == 1);
+  CHECK(f.written[0].disconnect_code == 503);
+  CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+  CHECK(f.calls.counters().transport_failures == 1);
+}
+
+TEST_CASE("the request handler hands calls to the dispatcher and keeps REGISTER and OPTIONS",
+          "[switch][call_dispatcher][request_handler]") {
+  test::switch_fixture f(2);
+  fake_sender sender;
+  std::vector<store::cdr_record> written;
+  std::vector<policy::report> reports;
+  std::uint64_t counter = 0;
+  switch_::call_dispatcher calls{switch_::call_services{
+      f.digest, f.bindings, sender,
+      [&](std::span<const store::cdr_record> rows) -> store::result<void> {
+        written.insert(written.end(), rows.begin(), rows.end());
+        return {};
+      },
+      [&](const policy::report& r) { reports.push_back(r); }, [&] { return ++counter; }}};
+  const auto config = calls_config();
+  f.handler.route_calls(calls, [&] { return std::shared_ptr<const config::config>(config); });
+
+  bt::invite_spec s;
+  s.call_id = "before-register";
+  s.host = "198.51.100.20";
+  CHECK_FALSE(f.handler.on_datagram(bt::invite_text(s), f.phone, f.clock.now()));
+  CHECK(calls.counters().illegal == 1);  // no registration from this source yet
+  calls.on_tick(f.clock.now() + 20ms);
+  CHECK(written.size() == 1);
+  CHECK(sender.take("SIP/2.0 403").size() == 1);
+
+  const auto registered = f.register_with("1001", "s3cret-1001-Long");
+  REQUIRE(registered);
+  CHECK(registered->status_code() == 200);
+  CHECK(sender.sent.empty());  // REGISTER stays with the registrar
+  s.call_id = "after-register";
+  s.branch = "z9hG4bKa2";
+  CHECK_FALSE(f.handler.on_datagram(bt::invite_text(s), f.phone, f.clock.now()));
+  CHECK(calls.counters().challenged == 1);
+  CHECK(sender.take("SIP/2.0 407").size() == 1);
+
+  sip::request_builder options("OPTIONS", "sip:tollgate");
+  options.via("UDP", "198.51.100.20:5062", sip::make_branch(77)).from("<sip:1001@tollgate>", "a").to("<sip:tollgate>");
+  const auto answer = f.send(options.call_id("o-2").cseq(1).build());
+  REQUIRE(answer);
+  CHECK(answer->header("Allow").find("INVITE") != std::string_view::npos);
+  const std::string stray = "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKx\r\nFrom: <sip:a@x>;tag=1\r\n"
+                            "To: <sip:b@y>;tag=2\r\nCall-ID: nobody\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+  CHECK_FALSE(f.handler.on_datagram(stray, f.phone, f.clock.now()));
+  CHECK(f.handler.counters().responses_ignored == 0);
+  CHECK(calls.counters().stray_responses == 1);
+}
+
+TEST_CASE("illegal INVITEs with SS_REPLY_UNAUTHORIZED = 0 get silence, without illegal-call CDRs a 403 at once",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  bt::invite_spec s;
+  s.host = "203.0.113.9";
+  SECTION("silence, and still a CDR and a report") {
+    (void)f.config->parameters.set(policy::parameter::SS_REPLY_UNAUTHORIZED, 0, policy::parameter_origin::config);
+    s.call_id = "silent-1";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    f.clock.advance(500ms);
+    REQUIRE(f.feed(bt::invite_text(s), stranger));  // retransmitted: still nothing
+    f.run_until(f.clock.now() + 1s);
+    CHECK(f.sender.sent.empty());
+    CHECK(f.written.size() == 1);
+    CHECK(f.reports.size() == 1);
+  }
+  SECTION("no CDR: the 403 waits for nothing") {
+    (void)f.config->parameters.set(policy::parameter::SERVER_BILLING_RECORD_ILLEGAL_CALL, 0,
+                                   policy::parameter_origin::config);
+    s.call_id = "unrecorded-1";
+    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    CHECK(f.sender.take("SIP/2.0 403").size() == 1);
+    CHECK(f.calls.cdrs().queued() == 0);
+    CHECK(f.reports.size() == 1);
+  }
+}

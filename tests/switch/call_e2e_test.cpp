@@ -1,0 +1,193 @@
+// Calls through the real tollgate-switch on loopback: SIPp as an IP mapping gateway calling,
+// SIPp as the carrier (a routing gateway) answering, CDRs read back from switch.db.
+#include "switch/call_dispatcher.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "support/temp_dir.hpp"
+#include "call_e2e_support.hpp"
+
+using namespace tollgate;
+using namespace tollgate::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("SIPp gateway -> switch -> SIPp carrier: answered, hung up by the caller, one CDR", "[switch][e2e][calls]") {
+  for (const std::string transport : {"u1"}) {
+    temp_dir dir;
+    fs::path root(dir.file(""));
+    fake_agent agent(root / "agent.sock");
+    sipp_uas carrier(root, "carrier_answer.xml", 1, transport);
+    routing_gateway_spec g;
+    g.port = carrier.port();
+    g.prefixes = {"0044"};
+    switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+    uac_options o;
+    o.transport = transport;
+    o.duration_ms = 1200;
+    const auto caller = sipp_uac(sw, root, o);
+    const auto callee = carrier.wait();
+    INFO(caller.output << callee.output << sw.log());
+    CHECK(caller.exit_code == 0);
+    CHECK(callee.exit_code == 0);
+    const auto cdrs = await_cdrs(sw, 1);
+    REQUIRE(cdrs.size() == 1);
+    const auto& c = cdrs[0];
+    CHECK(c.caller == "1001");
+    CHECK(c.callee == "0044123456");
+    CHECK(c.src_ip == "127.0.0.1");
+    CHECK(c.transport == "udp");
+    CHECK(c.user_agent == "sipp-gateway");
+    CHECK(c.account == "customer-a");
+    CHECK(c.routing_gateway == "carrier");
+    CHECK(c.mode == store::billing_mode::gateway);
+    CHECK(c.disconnect_code == 200);
+    REQUIRE(c.answer_time);
+    REQUIRE(c.end_time);
+    CHECK(*c.answer_time >= c.start_time);
+    CHECK(*c.end_time - *c.answer_time >= 1000ms);
+    CHECK(c.duration_s == 1);
+    CHECK(agent.count("illegal_call") == 0);
+  }
+}
+
+TEST_CASE("SIPp over TCP on both legs: the switch opens the carrier connection itself", "[switch][e2e][calls]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  sipp_uas carrier(root, "carrier_answer.xml", 2, "t1");
+  routing_gateway_spec g;
+  g.port = carrier.port();
+  g.transport = "tcp";
+  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  uac_options o;
+  o.transport = "t1";
+  o.calls = 2;
+  const auto caller = sipp_uac(sw, root, o);
+  const auto callee = carrier.wait();
+  INFO(caller.output << callee.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  CHECK(callee.exit_code == 0);
+  const auto cdrs = await_cdrs(sw, 2);
+  REQUIRE(cdrs.size() == 2);
+  for (const auto& c : cdrs) {
+    CHECK(c.transport == "tcp");
+    CHECK(c.disconnect_code == 200);
+    CHECK(c.answer_time);
+  }
+}
+
+TEST_CASE("an INVITE from an unknown source: 403, an illegal CDR, an illegal_call report", "[switch][e2e][calls]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  fake_agent agent(root / "agent.sock");
+  routing_gateway_spec g;
+  g.port = free_port();  // never reached
+  switch_process sw(root, "[parameters]\nSERVER_BILLING_RECORD_ILLEGAL_CALL = 1\n" +
+                              mapping_gateway_config("customer-a", "ip", {"192.0.2.0/24"}) + routing_gateway_config(g));
+  uac_options o;
+  o.scenario = "call_uac_refused.xml";
+  o.calls = 3;
+  const auto caller = sipp_uac(sw, root, o);
+  INFO(caller.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  const auto cdrs = await_cdrs(sw, 3);
+  REQUIRE(cdrs.size() == 3);
+  for (const auto& c : cdrs) {
+    CHECK(c.mode == store::billing_mode::illegal);
+    CHECK(c.disconnect_code == 403);
+    CHECK(c.duration_s == 0);
+    CHECK(c.src_ip == "127.0.0.1");
+    CHECK(c.account.empty());
+    CHECK(c.user_agent == "sipp-gateway");
+  }
+  CHECK(await([&] { return agent.count("\"illegal_call\"") == 3; }, 10s));
+}
+
+TEST_CASE("the carrier hangs up: its BYE reaches the caller, the CDR says so", "[switch][e2e][calls]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  sipp_uas carrier(root, "carrier_hangup.xml", 1, "u1", {"-d", "1100"});
+  routing_gateway_spec g;
+  g.host = "localhost";  // a name, resolved by the switch
+  g.port = carrier.port();
+  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  uac_options o;
+  o.scenario = "call_uac_callee_hangs_up.xml";
+  const auto caller = sipp_uac(sw, root, o);
+  const auto callee = carrier.wait();
+  INFO(caller.output << callee.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  CHECK(callee.exit_code == 0);
+  const auto cdrs = await_cdrs(sw, 1);
+  REQUIRE(cdrs.size() == 1);
+  CHECK(cdrs[0].disconnect_code == 200);
+  CHECK(cdrs[0].disconnect_reason == "callee hung up");
+  CHECK(cdrs[0].duration_s == 1);
+}
+
+TEST_CASE("a registered endpoint and a password gateway are challenged on INVITE and then call",
+          "[switch][e2e][calls]") {
+  const std::string endpoint_password = "s3cret-1001-Long";
+  const std::string trunk_password = "trunk-Pa55word-x";
+  for (const bool gateway : {false, true}) {
+    temp_dir dir;
+    fs::path root(dir.file(""));
+    fake_agent agent(root / "agent.sock");
+    sipp_uas carrier(root, "carrier_answer.xml", 1);
+    routing_gateway_spec g;
+    g.port = carrier.port();
+    switch_process sw(root, "[parameters]\nSS_AUTHCHALLENGEMODE = 2\n\n[[endpoint]]\nname = \"1001\"\npassword = \"" +
+                                endpoint_password + "\"\n" +
+                                password_gateway_config("trunk-b", "trunkuser", trunk_password) +
+                                routing_gateway_config(g));
+    const std::string user = gateway ? "trunkuser" : "1001";
+    const std::string password = gateway ? trunk_password : endpoint_password;
+    const auto registered = sipsak_register(sw, root, user, password, "sip:" + user + "@127.0.0.1:5999");
+    INFO(registered.output);
+    REQUIRE(registered.exit_code == 0);
+    uac_options o;
+    o.scenario = "call_uac_auth.xml";
+    o.caller = user;
+    o.extra = {"-au", user, "-ap", password};
+    const auto caller = sipp_uac(sw, root, o);
+    const auto callee = carrier.wait();
+    INFO("gateway " << gateway << "\n" << caller.output << callee.output << sw.log());
+    CHECK(caller.exit_code == 0);
+    CHECK(callee.exit_code == 0);
+    const auto cdrs = await_cdrs(sw, 1);
+    REQUIRE(cdrs.size() == 1);
+    CHECK(cdrs[0].account == (gateway ? "trunk-b" : "1001"));
+    CHECK(cdrs[0].mode == (gateway ? store::billing_mode::gateway : store::billing_mode::endpoint));
+    CHECK(cdrs[0].disconnect_code == 200);
+    CHECK(cdrs[0].user_agent == "sipp-phone");
+    CHECK(agent.count("call_auth_failed") == 0);
+    CHECK(agent.count("illegal_call") == 0);
+  }
+}
+
+TEST_CASE("a call to a registered endpoint goes to where it registered from, before any gateway",
+          "[switch][e2e][calls]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  routing_gateway_spec g;
+  g.port = free_port();  // matches every number, but the endpoint comes first
+  switch_process sw(root, "[[endpoint]]\nname = \"2002\"\npassword = \"s3cret-2002-Long\"\n" +
+                              mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  const int phone_port = free_port();
+  const auto registered = sipp_register(sw, root, "2002", "s3cret-2002-Long", phone_port);
+  INFO(registered.output);
+  REQUIRE(registered.exit_code == 0);
+  sipp_uas phone(root, "carrier_answer.xml", 1, "u1", {}, "phone", phone_port);
+  uac_options o;
+  o.callee = "2002";
+  const auto caller = sipp_uac(sw, root, o);
+  const auto callee = phone.wait();
+  INFO(caller.output << callee.output << sw.log());
+  CHECK(caller.exit_code == 0);
+  CHECK(callee.exit_code == 0);
+  const auto cdrs = await_cdrs(sw, 1);
+  REQUIRE(cdrs.size() == 1);
+  CHECK(cdrs[0].callee == "2002");
+  CHECK(cdrs[0].routing_gateway.empty());
+  CHECK(cdrs[0].account == "customer-a");
+  CHECK(cdrs[0].disconnect_code == 200);
+}

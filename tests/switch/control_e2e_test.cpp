@@ -1,0 +1,233 @@
+// The real tollgate-switch's control socket with the real tollgatectl: registrations after
+// sipsak registers, live traces as text and as pcap (read by tshark), reload and SIGHUP
+// with good and bad files, and a non-admin refused.
+#include "switch/control_service.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "support/temp_dir.hpp"
+#include "e2e_support.hpp"
+
+using namespace tollgate;
+using namespace tollgate::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string endpoint(const std::string& name) {
+  return "\n[[endpoint]]\nname = \"" + name + "\"\npassword = \"s3cret-" + name + "-Long\"\n";
+}
+
+const std::string base_config = "[parameters]\nSS_AUTHCHALLENGEMODE = 1\n" + endpoint("1001");
+
+std::string tollgatectl() { return std::string(TOLLGATE_BINARY_DIR) + "/ctl/tollgatectl"; }
+
+run_result ctl(const switch_process& sw, const fs::path& dir, std::vector<std::string> arguments,
+               const std::string& log = "ctl.log") {
+  std::vector<std::string> argv{tollgatectl(), "--switch-socket", sw.control_socket().string(), "--socket",
+                                (dir / "no-agent.sock").string()};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return run(argv, dir, 30s, log);
+}
+
+run_result register_endpoint(const switch_process& sw, const fs::path& dir, const std::string& name,
+                             const std::string& contact_port = "5999") {
+  return run({"sipsak", "-U", "-i", "-C", "sip:" + name + "@127.0.0.1:" + contact_port, "-s",
+              "sip:" + name + "@127.0.0.1", "-r", std::to_string(sw.port()), "--auth-username=" + name, "-a",
+              "s3cret-" + name + "-Long", "--expires=600"},
+             dir, 20s, "sipsak.log");
+}
+
+/// Rewrites the config file the switch was started with (same listen addresses).
+void write_config(const switch_process& sw, const std::string& body, const std::string& listen = "") {
+  const std::string port = std::to_string(sw.port());
+  std::ofstream(sw.config()) << "[switch]\nlisten = ["
+                             << (listen.empty() ? "\"udp:127.0.0.1:" + port + "\", \"tcp:127.0.0.1:" + port + "\""
+                                                : listen)
+                             << "]\n\n" << body;
+}
+
+/// How many traces the switch has started (it logs each): a trace is live once counted.
+std::size_t traces_started(const switch_process& sw) {
+  const std::string log = sw.log();
+  std::size_t n = 0;
+  for (auto at = log.find(" traces {"); at != std::string::npos; at = log.find(" traces {", at + 1)) ++n;
+  return n;
+}
+
+wire::json registrations(const switch_process& sw, const fs::path& dir) {
+  const auto r = ctl(sw, dir, {"registrations", "--json"}, "registrations.log");
+  REQUIRE(r.exit_code == 0);
+  return wire::json::parse(r.output);
+}
+
+bool registered(const wire::json& rows, const std::string& name) {
+  for (const auto& row : rows) {
+    if (row["endpoint"] == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("tollgatectl registrations and trace against the real switch", "[switch][control][e2e]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  switch_process sw(root, base_config);
+
+  CHECK(ctl(sw, root, {"registrations"}).output == "no registrations\n");
+  CHECK(registrations(sw, root) == wire::json::array());
+
+  // A trace of endpoint 1001 over four messages: REGISTER, 401, REGISTER, 200.
+  const pid_t trace = spawn({tollgatectl(), "--switch-socket", sw.control_socket().string(), "trace", "--endpoint",
+                             "1001", "--count", "4"},
+                            root, root / "trace.txt");
+  REQUIRE(await([&] { return traces_started(sw) == 1; }, 10s));
+  const auto probe = run({"sipsak", "-s", "sip:ping@127.0.0.1", "-r", std::to_string(sw.port())}, root, 20s);
+  CHECK(probe.exit_code == 0);  // an OPTIONS from "sipsak" to "ping": not 1001's, not traced
+  REQUIRE(register_endpoint(sw, root, "1001").exit_code == 0);
+  CHECK(reap(trace, 20s) == 0);
+  const std::string text = read_file(root / "trace.txt");
+  INFO(text);
+  CHECK(text.find("udp in  127.0.0.1:") != std::string::npos);
+  CHECK(text.find("-> 127.0.0.1:" + std::to_string(sw.port())) != std::string::npos);
+  CHECK(text.find("udp out 127.0.0.1:" + std::to_string(sw.port()) + " -> 127.0.0.1:") != std::string::npos);
+  CHECK(text.find("\nREGISTER sip:127.0.0.1 SIP/2.0\n") != std::string::npos);
+  CHECK(text.find("\nSIP/2.0 401 Unauthorized\n") != std::string::npos);
+  CHECK(text.find("\nSIP/2.0 200 OK\n") != std::string::npos);
+  CHECK(text.find("OPTIONS") == std::string::npos);
+
+  const auto rows = registrations(sw, root);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["endpoint"] == "1001");
+  CHECK(rows[0]["contact"] == "sip:1001@127.0.0.1:5999");
+  CHECK(rows[0]["transport"] == "udp");
+  CHECK(rows[0]["ip"] == "127.0.0.1");
+  CHECK(rows[0]["expires_in"].get<int>() > 590);
+  CHECK(rows[0]["user_agent"].get<std::string>().starts_with("sipsak"));
+  // --duration ends a trace that sees nothing; --json gives the switch's lines.
+  const auto quiet = ctl(sw, root, {"trace", "--call-id", "no-such-call", "--duration", "0.3"}, "quiet.log");
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.output.empty());
+  const pid_t json_trace = spawn({tollgatectl(), "--switch-socket", sw.control_socket().string(), "--json", "trace",
+                                  "--endpoint", "1001", "--count", "1"},
+                                 root, root / "trace.json");
+  REQUIRE(await([&] { return traces_started(sw) == 3; }, 10s));
+  REQUIRE(register_endpoint(sw, root, "1001").exit_code == 0);
+  CHECK(reap(json_trace, 20s) == 0);
+  const auto first = wire::json::parse(read_file(root / "trace.json"));
+  CHECK(first["direction"] == "in");
+  CHECK(first["transport"] == "udp");
+  CHECK(first["local"] == "127.0.0.1:" + std::to_string(sw.port()));
+  CHECK(first["message"].get<std::string>().starts_with("REGISTER sip:127.0.0.1 SIP/2.0\r\n"));
+
+  const auto table = ctl(sw, root, {"registrations"}).output;
+  CHECK(table.starts_with("ENDPOINT  CONTACT                  SOURCE"));
+  CHECK(table.find("1001      sip:1001@127.0.0.1:5999  127.0.0.1:") != std::string::npos);
+}
+
+TEST_CASE("trace --pcap writes UDP and TCP messages that tshark reads", "[switch][control][e2e]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  switch_process sw(root, base_config);
+  const fs::path pcap = root / "trace.pcap";
+  const pid_t trace = spawn({tollgatectl(), "--switch-socket", sw.control_socket().string(), "trace", "--ip",
+                             "127.0.0.1", "--count", "6", "--pcap", pcap.string()},
+                            root, root / "trace.log");
+  REQUIRE(await([&] { return traces_started(sw) == 1; }, 10s));
+  REQUIRE(register_endpoint(sw, root, "1001").exit_code == 0);  // 4 messages over UDP
+  const auto options = run({"sipsak", "-s", "sip:ping@127.0.0.1", "-r", std::to_string(sw.port()), "--transport=tcp"},
+                           root, 20s);
+  CHECK(options.exit_code == 0);  // 2 messages over TCP
+  CHECK(reap(trace, 20s) == 0);
+  INFO(read_file(root / "trace.log"));
+  const auto fields = run({"tshark", "-r", pcap.string(), "-T", "fields", "-e", "frame.protocols", "-e",
+                           "sip.Method", "-e", "sip.Status-Code", "-e", "udp.dstport", "-e", "tcp.dstport"},
+                          root, 60s, "tshark.log");
+  INFO(fields.output);
+  REQUIRE(fields.exit_code == 0);
+  const std::string port = std::to_string(sw.port());
+  CHECK(fields.output.find("eth:ethertype:ip:udp:sip\tREGISTER\t\t" + port) != std::string::npos);
+  CHECK(fields.output.find("eth:ethertype:ip:udp:sip\t\t401\t") != std::string::npos);
+  CHECK(fields.output.find("eth:ethertype:ip:udp:sip\t\t200\t") != std::string::npos);
+  CHECK(fields.output.find("eth:ethertype:ip:tcp:sip\tOPTIONS\t\t\t" + port) != std::string::npos);
+  CHECK(fields.output.find("eth:ethertype:ip:tcp:sip\t\t200\t") != std::string::npos);
+}
+
+TEST_CASE("reload and SIGHUP: new endpoints register, bindings stay, bad files are refused", "[switch][control][e2e]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  switch_process sw(root, base_config);
+  REQUIRE(register_endpoint(sw, root, "1001").exit_code == 0);
+  CHECK(register_endpoint(sw, root, "1002").exit_code != 0);  // not configured yet
+
+  // tollgatectl reload: the switch reloads; the agent is not there, so the exit code is 1.
+  write_config(sw, base_config + endpoint("1002"));
+  auto reloaded = ctl(sw, root, {"reload", "--json"});
+  INFO(reloaded.output);
+  CHECK(reloaded.exit_code == 1);
+  const auto answer = wire::json::parse(reloaded.output.substr(0, reloaded.output.rfind('}') + 1));
+  CHECK(answer["switch"]["ok"] == true);
+  CHECK(answer["switch"]["result"]["endpoints"] == 2);
+  CHECK(answer["switch"]["result"]["restart_needed"] == wire::json::array());
+  CHECK(answer["agent"]["ok"] == false);
+  CHECK(reloaded.output.find("tollgatectl reload: agent not reloaded: cannot reach the agent") != std::string::npos);
+  REQUIRE(register_endpoint(sw, root, "1002", "5998").exit_code == 0);
+  auto rows = registrations(sw, root);
+  CHECK(registered(rows, "1001"));  // the old binding is kept
+  CHECK(registered(rows, "1002"));
+
+  // A file that does not load is refused with the loader's words, and the old config stays.
+  write_config(sw, "[parameters]\nSS_AUTHCHALLENGEMODE = 9\n" + endpoint("1001") + endpoint("1002"));
+  const auto refused = ctl(sw, root, {"reload"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.output.find("tollgatectl reload: switch not reloaded: ") != std::string::npos);
+  CHECK(refused.output.find("SS_AUTHCHALLENGEMODE must be between 1 and 3 (got 9)") != std::string::npos);
+  CHECK(register_endpoint(sw, root, "1002", "5998").exit_code == 0);
+
+  // Changed listen addresses are reported, not rebound.
+  write_config(sw, base_config + endpoint("1002"), "\"udp:127.0.0.1:1\"");
+  const auto moved = ctl(sw, root, {"reload", "--json"});
+  CHECK(moved.output.find("[switch] listen changed from") != std::string::npos);
+  CHECK(moved.output.find("restart tollgate-switch to listen there") != std::string::npos);
+  CHECK(register_endpoint(sw, root, "1001").exit_code == 0);  // still on the old port
+
+  // SIGHUP does the same: 1003 appears...
+  write_config(sw, base_config + endpoint("1002") + endpoint("1003"));
+  CHECK(register_endpoint(sw, root, "1003").exit_code != 0);
+  ::kill(sw.pid(), SIGHUP);
+  REQUIRE(await([&] { return sw.log().find("reloaded " + sw.config().string()) != std::string::npos &&
+                             sw.log().find("3 endpoints") != std::string::npos; },
+                10s));
+  CHECK(register_endpoint(sw, root, "1003", "5997").exit_code == 0);
+  // ...and a bad file on SIGHUP is logged and changes nothing.
+  write_config(sw, base_config + "[[endpoint]]\nname = \"1004\"\n");
+  ::kill(sw.pid(), SIGHUP);
+  REQUIRE(await([&] { return sw.log().find("SIGHUP: config refused") != std::string::npos; }, 10s));
+  CHECK(sw.running());
+  CHECK(register_endpoint(sw, root, "1003", "5997").exit_code == 0);
+  rows = registrations(sw, root);
+  CHECK(rows.size() == 3);
+}
+
+TEST_CASE("the control socket refuses a user who is neither root nor in tollgate-admin", "[switch][control][e2e]") {
+  REQUIRE(::geteuid() == 0);  // the e2e tests run as root; nobody is whom we become
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  switch_process sw(root, base_config);
+  REQUIRE(await([&] { return fs::exists(sw.control_socket()); }, 10s));
+  // Let anyone reach the socket file, so that the refusal comes from SO_PEERCRED.
+  REQUIRE(::chmod(root.c_str(), 0755) == 0);
+  REQUIRE(::chmod(sw.control_socket().c_str(), 0666) == 0);
+  const auto r = run({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", tollgatectl(),
+                      "--switch-socket", sw.control_socket().string(), "registrations"},
+                     root, 30s, "nobody.log");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("tollgatectl registrations: permission denied: nobody (uid 65534) is not root and not in group "
+                      "tollgate-admin") != std::string::npos);
+  CHECK(sw.log().find("control socket: refused nobody") != std::string::npos);
+  // Root still may.
+  CHECK(ctl(sw, root, {"registrations"}).exit_code == 0);
+}
