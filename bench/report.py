@@ -472,7 +472,8 @@ COMPONENTS = [
         Figure("REGISTERs/s through the registrar core", gb("switch_registrar_bench", "BM_register_with_digest", "items_per_second"), "/s"),
         Figure("registrar core bytes per binding", gb("switch_registrar_bench", "BM_rss_100k_bindings", "bytes_per_binding"), "B"),
     ]),
-    ("Switch: calls", "call_load.sh, illegal_load.sh (SIPp and a UDP sender against tollgate-switch)", [
+    ("Switch: calls", "call_load.sh, illegal_load.sh (SIPp and a UDP sender against tollgate-switch), "
+                      "switch_call_dispatcher_bench, switch_trace_bench", [
         Figure("calls/s offered through the B2BUA with ≥ 99.9 % completed (highest step)",
                flat("call_load", "max_offered_cps_999"), "/s", Target(">=", 1000, "#7")),
         Figure("calls/s completed in that step (over its wall time)", flat("call_load", "max_cps_999"), "/s"),
@@ -483,6 +484,16 @@ COMPONENTS = [
                flat("illegal_load", "max_rejected_per_s_999"), "/s", Target(">=", 20e3, "#7")),
         Figure("switch CPU at that rate", flat("illegal_load", "switch_cpu_percent_at_max"), "% of one core"),
         Figure("illegal CDR rows written", flat("illegal_load", "cdr_rows"), ""),
+        Figure("illegal INVITEs recorded/s through the call dispatcher, no sockets",
+               gb("switch_call_dispatcher_bench", "BM_illegal_invites_recorded", "items_per_second"), "/s"),
+        Figure("CDR rows written/s, 512 per commit", gb("switch_call_dispatcher_bench", "BM_cdr_rows_written/512", "items_per_second"),
+               "/s"),
+        Figure("CDR rows written/s, one per commit", gb("switch_call_dispatcher_bench", "BM_cdr_rows_written/1", "items_per_second"),
+               "/s"),
+        Figure("live trace cost per message, nobody tracing", gb("switch_trace_bench", "nobody_traces", "seconds"), "ns",
+               scale=1e9),
+        Figure("live trace cost per message, one trace, no filter", gb("switch_trace_bench", "one_trace_no_filter", "seconds"),
+               "ns", scale=1e9),
     ]),
     ("B2BUA core", "b2bua_bench", [
         Figure("calls/s through the core, no sockets", gb("b2bua_bench", "BM_call_through_core", "items_per_second"), "/s"),
@@ -650,7 +661,8 @@ def steps_section(steps):
     if not steps:
         return "No record of the steps (`bench/out/steps.tsv`)."
     def result(status):
-        return {"0": "ok", "124": "out of time", "137": "out of time, killed", "skipped": "skipped: no time left"}.get(
+        return {"0": "ok", "124": "out of time", "137": "out of time, killed", "skipped": "skipped: no time left",
+                "skipped-root": "skipped: needs root"}.get(
             status, f"exit {status}")
     rows = [[s["name"], result(s["status"]), format_value(s["seconds"], "s"), f"`{s['command']}`"] for s in steps]
     return _table(["step", "result", "took", "command"], rows)

@@ -255,6 +255,7 @@ class RenderTest(unittest.TestCase):
         self.assertEqual(row_of(self.text, "policy_bench")[1], "ok")
         self.assertEqual(row_of(self.text, "attack_run")[1], "out of time")
         self.assertEqual(row_of(self.text, "register_load")[1], "skipped: no time left")
+        self.assertEqual(row_of(self.text, "lab_as_user")[1], "skipped: needs root")
 
     def test_without_the_lab_the_report_says_so(self):
         with tempfile.TemporaryDirectory() as out:
