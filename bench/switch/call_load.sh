@@ -103,7 +103,6 @@ print(f"{ratio:.5f} {int(ok)/elapsed:.0f} {cpu:.0f} {elapsed:.2f}")' "$rate" "$c
     break
   fi
 done
-sleep 0.2
 for _ in $(seq 1 100); do [[ $(cdr_rows) -ge $total ]] && break; sleep 0.05; done
 rows=$(cdr_rows)
 echo "highest rate with >= 99.9% success: offered ${best_rate} cps, achieved ${best_cps} cps, switch CPU ${best_cpu}% of one core"

@@ -78,8 +78,9 @@ def drain():
             last_reply = time.monotonic()
 burst = 50
 start = time.monotonic()
+give_up = start + (n / rate if rate > 0 else 0) + 30  # bounded even if sends stall
 i = 0
-while i < n:
+while i < n and time.monotonic() < give_up:
     if rate > 0:
         due = start + i / rate
         now = time.monotonic()
@@ -94,6 +95,8 @@ while i < n:
                 s.sendto(m, dest)
                 break
             except BlockingIOError:
+                if time.monotonic() > give_up:
+                    break
                 select.select([], [s], [], 0.01)
                 drain()
     i += burst
@@ -104,7 +107,7 @@ while got < n and time.monotonic() < deadline:
     select.select([s], [], [], 0.05)
     drain()
 span = (last_reply or sent_end) - start
-print(n, got, f"{span:.3f}", f"{sent_end - start:.3f}")
+print(min(i, n), got, f"{span:.3f}", f"{sent_end - start:.3f}")
 PY
 }
 

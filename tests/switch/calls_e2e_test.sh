@@ -153,6 +153,10 @@ finished() {
   ((rc == 0)) || { echo "--- carrier $1 (exit $rc)"; cat "$work/carrier-$1.err"; } >>"$check_log" 2>&1
   return $rc
 }
+# cseq_incremented LOG: the challenged carrier saw the second INVITE with a higher CSeq.
+cseq_incremented() { awk '/^CSEQ / { n++; if (!($3 > $2)) bad = 1 } END { exit !(n == 1 && !bad) }' "$1"; }
+# b_leg_call_ids LOG COUNT: COUNT INVITEs logged by the carrier, none with a caller's Call-ID.
+b_leg_call_ids() { test "$(grep -c '^CALLID ' "$1")" -eq "$2" && ! grep -q '^CALLID ct-' "$1"; }
 # cdr_of CALLEE: the CDR of the call to CALLEE as JSON ("" while there is none).
 ctl() { "$build/ctl/tollgatectl" "$@"; }
 cdrs() { ctl cdr --json --db "$work/state/switch.db" --limit 1000; }
@@ -216,9 +220,8 @@ check "wrong port: illegal CDR" cdr_is 1100000003 call_id=ct-wrongport@127.0.0.3
 # 3. The password gateway registers (only registered sources are challenged), then answers
 # the switch's 407 to its INVITE with its digest.
 p=$(free_udp_port 127.0.0.4)
-printf 'SEQUENTIAL\ntrunk-b;[authentication username=trunk-b password=Trunk-b-Secret-77];\n' >"$work/register-gw.csv"
-check "password gateway registers" timeout 30 sipp "127.0.0.1:$port" -sf "$scenarios/register_once.xml" \
-  -inf "$work/register-gw.csv" -i 127.0.0.4 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
+check "password gateway registers" timeout 30 sipp "127.0.0.1:$port" -sf "$here/sipp/register_only.xml" \
+  -key caller trunk-b -au trunk-b -ap Trunk-b-Secret-77 -i 127.0.0.4 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
 check "password gateway: digest, answered call" caller passgw uac_call.xml 127.0.0.4 "$p" \
   5550004 1100000004 "[authentication username=trunk-b password=Trunk-b-Secret-77]"
 check "password gateway: CDR" cdr_is 1100000004 call_id=ct-passgw@127.0.0.4 caller=5550004 src_ip=127.0.0.4 \
@@ -226,14 +229,14 @@ check "password gateway: CDR" cdr_is 1100000004 call_id=ct-passgw@127.0.0.4 call
 
 # 4. A registered endpoint: REGISTER (401 in mode 3), then INVITE with digest (407).
 p=$(free_udp_port 127.0.0.5)
-printf 'SEQUENTIAL\n1001;[authentication username=1001 password=Endp0int-1001-Secret];\n' >"$work/register.csv"
-check "endpoint registers" timeout 30 sipp "127.0.0.1:$port" -sf "$scenarios/register_once.xml" -inf "$work/register.csv" \
-  -i 127.0.0.5 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
+check "endpoint registers" timeout 30 sipp "127.0.0.1:$port" -sf "$here/sipp/register_only.xml" \
+  -key caller 1001 -au 1001 -ap Endp0int-1001-Secret -i 127.0.0.5 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
 check "endpoint: digest, answered call" caller endpoint uac_call.xml 127.0.0.5 "$p" 1001 1100000006 \
   "[authentication username=1001 password=Endp0int-1001-Secret]"
 check "endpoint: CDR" cdr_is 1100000006 call_id=ct-endpoint@127.0.0.5 caller=1001 src_ip=127.0.0.5 src_port="$p" \
   user_agent=$ua account=1001 billing_mode=0 routing_gateway=carrier-answer disconnect_code=200 answer_time=set
 check "the answering carrier took its four calls" finished answer
+check "the carrier saw the B leg's own Call-IDs and the callers' SDP offers" b_leg_call_ids "$work/carrier-answer.log" 4
 
 # 5. The carrier hangs up after 1.2 s.
 carrier bye uas_bye.xml 1 -d 1200
@@ -246,12 +249,14 @@ check "callee hangs up: CDR" cdr_is 1200000001 "${gw_common[@]}" routing_gateway
 carrier auth401 uas_auth_401.xml 1 -key user acct-401 -key password Carrier-401-pw
 check "carrier 401: call answered" caller c401 uac_call.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550008 1300000001 x
 check "carrier 401: the carrier accepted the credentials" finished auth401
+check "carrier 401: the authenticated INVITE has a higher CSeq" cseq_incremented "$work/carrier-auth401.log"
 check "carrier 401: CDR" cdr_is 1300000001 "${gw_common[@]}" routing_gateway=carrier-401 disconnect_code=200 answer_time=set
 carrier auth407 uas_auth_407.xml 1
 check "carrier 407: call answered" caller c407 uac_call.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" 5550009 1400000001 x
 check "carrier 407: the carrier's side" finished auth407
 check "carrier 407: the Proxy-Authorization is right for acct-407" \
   python3 "$scenarios/check_digest.py" "$work/carrier-auth407.log" acct-407 Carrier-407-pw
+check "carrier 407: the authenticated INVITE has a higher CSeq" cseq_incremented "$work/carrier-auth407.log"
 check "carrier 407: CDR" cdr_is 1400000001 "${gw_common[@]}" routing_gateway=carrier-407 disconnect_code=200 answer_time=set
 
 # 7. The carrier refuses with 503.

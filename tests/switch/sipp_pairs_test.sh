@@ -49,6 +49,8 @@ check "answered, caller hangs up" pair answer uas_answer.xml "" uac_call.xml ""
 check "answered, callee hangs up" pair bye uas_bye.xml "-d 200" uac_wait_bye.xml ""
 check "carrier challenges with 401" pair auth401 uas_auth_401.xml "-key user acct -key password pw" uac_call.xml ""
 check "carrier challenges with 407" pair auth407 uas_auth_407.xml "" uac_call.xml ""
+check "the CSeq of the 407-challenged INVITE is logged, incremented" \
+  awk '/^CSEQ / { n++; if (!($3 > $2)) bad = 1 } END { exit !(n == 1 && !bad) }' "$work/auth407.uas.log"
 check "the 407 answer is right" python3 "$scenarios/check_digest.py" "$work/auth407.uas.log" acct pw
 check "a wrong password is caught" expect_exit 1 python3 "$scenarios/check_digest.py" "$work/auth407.uas.log" acct other
 check "a wrong user name is caught" expect_exit 1 python3 "$scenarios/check_digest.py" "$work/auth407.uas.log" other pw
