@@ -591,8 +591,11 @@ def _nested(value, unit=""):
 def lab_section(inputs, plots):
     lab = inputs.lab
     if lab is None:
-        return ("The lab's attack run was not available (no `bench/out/lab/figures.json`: "
-                "`bench/lab/attack_run.sh` missing or failed); the key figures below are not measured.")
+        text = ("The lab's attack run was not available (no `bench/out/lab/figures.json`: "
+                "`bench/lab/attack_run.sh` missing or failed); its key figures are not measured.")
+        for title, path in plots:
+            text += f"\n\n![{title}]({path})"
+        return text
     rows = _attempts_rows(lab.get("attempts_before_block"))
     rows.append(["triggering failure to kernel block, p50", format_value(lab.get("block_latency_ms_p50"), "ms")])
     rows.append(["triggering failure to kernel block, max", format_value(lab.get("block_latency_ms_max"), "ms")])
@@ -703,7 +706,7 @@ def render(inputs, plots=()):
 # --- Plots --------------------------------------------------------------------------------
 
 PLOTS = [
-    ("attack_packets.png", "Attack packets per second: offered, dropped in the kernel, reaching the switch"),
+    ("attack_packets.png", "Attack packets per second: offered and dropped in the kernel (top), reaching the switch (bottom)"),
     ("legit_calls.png", "Legitimate calls per second under attack: attempted and completed"),
 ]
 

@@ -262,7 +262,12 @@ class RenderTest(unittest.TestCase):
             shutil.copy(os.path.join(FIXTURES, "policy_bench.json"), out)
             text = report.render(report.Inputs(out))
         self.assertIn("The lab's attack run was not available", text)
+        self.assertNotIn("![", text)
         self.assertIn("No record of the steps", text)
+        # a time series without the figures is still plotted
+        text = report.render(report.Inputs(FIXTURES.replace("out", "no-such-out")), [("Calls", "plots/legit_calls.png")])
+        self.assertIn("The lab's attack run was not available", text)
+        self.assertIn("![Calls](plots/legit_calls.png)", text)
         self.assertEqual(row_of(text, "CPU")[1], "unknown")
 
     def test_a_lab_rate_given_in_percent_is_not_scaled_again(self):
