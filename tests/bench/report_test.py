@@ -265,7 +265,8 @@ class RenderTest(unittest.TestCase):
         self.assertNotIn("![", text)
         self.assertIn("No record of the steps", text)
         # a time series without the figures is still plotted
-        text = report.render(report.Inputs(FIXTURES.replace("out", "no-such-out")), [("Calls", "plots/legit_calls.png")])
+        with tempfile.TemporaryDirectory() as out:
+            text = report.render(report.Inputs(out), [("Calls", "plots/legit_calls.png")])
         self.assertIn("The lab's attack run was not available", text)
         self.assertIn("![Calls](plots/legit_calls.png)", text)
         self.assertEqual(row_of(text, "CPU")[1], "unknown")
