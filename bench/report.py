@@ -366,8 +366,8 @@ class Inputs:
 class Figure:
     """One line of a component's table: a label, how to get the value, its unit, a target."""
 
-    def __init__(self, label, get, unit="", target=None, scale=1.0, source=None):
-        self.label, self.get, self.unit, self.target, self.scale, self.source = label, get, unit, target, scale, source
+    def __init__(self, label, get, unit="", target=None, scale=1.0):
+        self.label, self.get, self.unit, self.target, self.scale = label, get, unit, target, scale
 
     def value(self, inputs):
         value = self.get(inputs)
