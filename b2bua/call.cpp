@@ -133,6 +133,23 @@ effects call::on_event(event ev, base::timestamp now) {
   return out;
 }
 
+effects call::terminate(std::string_view reason, base::timestamp now) {
+  effects out;
+  if (state_ == call_state::ended || state_ == call_state::ending) return out;
+  if (!a_final_) {
+    fail_a(503, reason, now, out);
+    send_cancel(now, out);
+  } else {
+    stop_pending_2xx(leg::a, out);
+    stop_pending_2xx(leg::b, out);
+    hang_up(reason, 503, now, out);
+    send_bye(leg::a, now, out);
+    send_bye(leg::b, now, out);
+  }
+  reap(out);
+  return out;
+}
+
 void call::on_message(sip::message m, base::timestamp now, effects& out) {
   const std::string_view id = m.call_id();
   leg side;
@@ -173,7 +190,7 @@ void call::on_request(leg side, sip::message m, base::timestamp now, effects& ou
         send(side, plain_response(m, setup_.source, 481), out);
       }
       return;
-    case sip::method::bye: on_bye(side, m, now, out); return;
+    case sip::method::bye: on_bye(side, std::move(m), now, out); return;
     case sip::method::invite:
       if (side == leg::a && cs->number == pending_[0].cseq && pending_[0].active) {
         send(side, pending_[0].text, out);  // INVITE retransmitted after our 2xx
@@ -207,9 +224,12 @@ void call::on_cancel(const sip::message& m, base::timestamp now, effects& out) {
   send_cancel(now, out);
 }
 
-void call::on_bye(leg side, const sip::message& m, base::timestamp now, effects& out) {
+void call::on_bye(leg side, sip::message m, base::timestamp now, effects& out) {
   const bool in_dialog = state_ == call_state::answered || state_ == call_state::confirmed;
-  send(side, sip::response_builder(m, in_dialog ? 200 : 481).build(), out);
+  // A server transaction, so that a retransmitted BYE gets this answer again instead of a
+  // 481 from a call that is already ending.
+  const std::uint32_t slot = start_server(side, std::move(m), now, out);
+  if (server_tx* s = find_server(slot)) respond(*s, in_dialog ? 200 : 481, {}, nullptr, now, out);
   if (!in_dialog) return;
   stop_pending_2xx(side, out);
   hang_up(side == leg::a ? "caller hung up" : "callee hung up", 200, now, out);

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "b2bua/cdr_builder.hpp"
@@ -57,6 +58,10 @@ public:
   /// Answers 100 on A, then 483 (Max-Forwards 0), 404 (no route), or the B leg INVITE.
   effects start(base::timestamp now);
   effects on_event(event ev, base::timestamp now);
+  /// Ends the call now (the switch is stopping): an unanswered call gets 503 on A and a
+  /// CANCEL on B, an answered one a BYE on both legs; the CDR is finished with 503 and
+  /// `reason`. Nothing once the outcome is already known.
+  effects terminate(std::string_view reason, base::timestamp now);
 
   const std::string& a_call_id() const { return a_.call_id; }
   const std::string& b_call_id() const { return b_.call_id; }
@@ -106,7 +111,7 @@ private:
 
   void on_ack(b2bua::leg side, const sip::message& m, base::timestamp now, effects& out);
   void on_cancel(const sip::message& m, base::timestamp now, effects& out);
-  void on_bye(b2bua::leg side, const sip::message& m, base::timestamp now, effects& out);
+  void on_bye(b2bua::leg side, sip::message m, base::timestamp now, effects& out);
   void relay_request(b2bua::leg side, sip::message m, base::timestamp now, effects& out);
   void on_client_response(client_tx& c, const sip::message& m, base::timestamp now, effects& out);
   void on_b_invite_response(const sip::message& m, base::timestamp now, effects& out);

@@ -44,7 +44,8 @@ std::variant<agent_client, client_error> agent_client::connect(const std::string
   address.sun_family = AF_UNIX;
   std::memcpy(address.sun_path, socket_path.data(), socket_path.size());
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    return client_error{reach_error(daemon, socket_path, errno)};
+    const int error = errno;
+    return client_error{reach_error(daemon, socket_path, error), false, error == ENOENT || error == ECONNREFUSED};
   }
   return client;
 }

@@ -16,6 +16,7 @@ namespace tollgate::ctl {
 struct client_error {
   std::string message;
   bool timed_out = false;  // nothing came within the wait
+  bool not_running = false;  // no socket, or nobody listening on it: the daemon is stopped
 };
 
 class agent_client {

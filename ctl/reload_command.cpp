@@ -13,11 +13,12 @@ struct outcome {
   bool ok = false;
   wire::json result;  // when ok
   std::string error;  // when not
+  bool not_running = false;  // a stopped daemon reads its file when it starts: nothing to reload
 };
 
 outcome reload_one(const ctl_options& options, const std::string& socket, std::string_view daemon) {
   auto connected = agent_client::connect(socket, timeout_of(options), daemon);
-  if (auto* e = std::get_if<client_error>(&connected)) return {false, nullptr, e->message};
+  if (auto* e = std::get_if<client_error>(&connected)) return {false, nullptr, e->message, e->not_running};
   auto answer = std::get<agent_client>(connected).call(wire::request{1, wire::reload_request{}});
   if (auto* e = std::get_if<client_error>(&answer)) return {false, nullptr, e->message};
   const auto& response = std::get<wire::response>(answer);
@@ -27,7 +28,7 @@ outcome reload_one(const ctl_options& options, const std::string& socket, std::s
 
 wire::json to_json(const outcome& o) {
   if (o.ok) return {{"ok", true}, {"result", o.result}};
-  return {{"ok", false}, {"error", o.error}};
+  return {{"ok", false}, {"error", o.error}, {"not_running", o.not_running}};
 }
 
 }  // namespace
@@ -50,6 +51,8 @@ int run_reload(const ctl_options& options, std::ostream& out, std::ostream& err)
       }
     }
     if (agent.ok) out << "the agent reloaded its configuration\n";
+    if (sw.not_running) out << "the switch is not running: it reads the file when it starts\n";
+    if (agent.not_running) out << "the agent is not running: it reads the file when it starts\n";
   }
   // One line per daemon: a config with several problems has them joined by "; ".
   const auto report = [&err](std::string_view daemon, const std::string& error) {
@@ -63,9 +66,12 @@ int run_reload(const ctl_options& options, std::ostream& out, std::ostream& err)
     }
     err << '\n';
   };
-  if (!sw.ok) report("switch", sw.error);
-  if (!agent.ok) report("agent", agent.error);
-  return sw.ok && agent.ok ? exit_done : exit_failed;
+  // A daemon that is not running is no failure, unless neither is: then nothing was reloaded.
+  const bool sw_failed = !sw.ok && !(sw.not_running && agent.ok);
+  const bool agent_failed = !agent.ok && !(agent.not_running && sw.ok);
+  if (sw_failed) report("switch", sw.error);
+  if (agent_failed) report("agent", agent.error);
+  return sw_failed || agent_failed ? exit_failed : exit_done;
 }
 
 void add_reload_command(CLI::App& app, const ctl_options& options, action& chosen) {

@@ -161,6 +161,16 @@ void call_dispatcher::on_tick(base::timestamp now) {
   commit(now, false);
 }
 
+void call_dispatcher::terminate_all(std::string_view reason, base::timestamp now) {
+  std::vector<std::uint64_t> serials;
+  serials.reserve(calls_.size());
+  for (const auto& [serial, e] : calls_) serials.push_back(serial);
+  for (const std::uint64_t serial : serials) {
+    const auto it = calls_.find(serial);
+    if (it != calls_.end()) apply(serial, it->second.call->terminate(reason, now), now);
+  }
+}
+
 bool call_dispatcher::flush(base::timestamp now) {
   commit(now, true);
   return !spool_.pending();

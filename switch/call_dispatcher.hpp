@@ -76,6 +76,9 @@ public:
   void on_transport_failed(std::uint64_t call, const b2bua::destination& to, base::timestamp now);
   /// Fires due timers and commits CDRs when due.
   void on_tick(base::timestamp now);
+  /// Ends every call (b2bua::call::terminate: BYE or 503 and CANCEL, CDR with 503), for a
+  /// switch that is stopping; flush() then writes their CDRs.
+  void terminate_all(std::string_view reason, base::timestamp now);
   /// Commits every queued CDR now (at shutdown); false when the write failed.
   bool flush(base::timestamp now);
   /// The next time on_tick has work: a timer or a CDR commit.

@@ -25,7 +25,6 @@ server::server(boost::asio::io_context& io, std::shared_ptr<const config::config
       clock_(clock),
       directory_(config_),
       agent_(io, options_.agent_socket, [this](const policy::decision& d) { suspensions_.apply(d); }),
-      random_(std::random_device{}()),
       call_timer_(io),
       tick_(io) {}
 
@@ -76,7 +75,7 @@ std::string server::open() {
                          *call_transport_,
                          [this](std::span<const store::cdr_record> rows) { return store::cdr_writer(*db_).write(rows); },
                          [this](const policy::report& r) { agent_.send(r); },
-                         [this] { return random_(); }};
+                         [this] { return random_.next(); }};
   calls_ = std::make_unique<call_dispatcher>(std::move(services));
   handler_->route_calls(*calls_, [this] { return config_; });
   return open_control();
@@ -94,6 +93,10 @@ void server::stop() {
   stopped_ = true;
   tick_.cancel();
   call_timer_.cancel();
+  if (calls_ && calls_->active() > 0) {
+    spdlog::info("stopping with {} calls held; those still up get a BYE (or 503 and CANCEL)", calls_->active());
+    calls_->terminate_all("switch stopping", clock_.now());
+  }
   if (calls_ && !calls_->flush(clock_.now())) {
     spdlog::error("switch.db: {} CDR rows could not be written at shutdown: {}", calls_->cdrs().queued(),
                   calls_->cdrs().last_error());

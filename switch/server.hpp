@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "switch/bindings.hpp"
 #include "switch/call_dispatcher.hpp"
 #include "switch/call_transport.hpp"
+#include "switch/random_source.hpp"
 #include "switch/endpoint_directory.hpp"
 #include "switch/registrar.hpp"
 #include "switch/reload.hpp"
@@ -97,7 +97,7 @@ private:
   std::vector<std::unique_ptr<tcp_transport>> tcp_;
   std::unique_ptr<call_transport> call_transport_;
   std::unique_ptr<call_dispatcher> calls_;
-  std::mt19937_64 random_;
+  random_source random_;
   boost::asio::steady_timer call_timer_;
   std::optional<base::timestamp> call_timer_at_;
   boost::asio::steady_timer tick_;

@@ -5,13 +5,13 @@
 # 99.9% of its calls succeed. Prints each step with the switch's CPU and writes the figures
 # to bench/out/call_load.json.
 # Usage: bench/switch/call_load.sh [BUILD_DIR] [SECONDS_PER_STEP] [RATES...]
-#   defaults: build 5 500 1000 2000 3000 4000 5000 6000
+#   defaults: build 5 500 1000 1500 2000 2500 3000 4000 5000 6000
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
 seconds=${2:-5}
 shift 2 2>/dev/null || shift $#
 rates=("$@")
-((${#rates[@]})) || rates=(500 1000 2000 3000 4000 5000 6000)
+((${#rates[@]})) || rates=(500 1000 1500 2000 2500 3000 4000 5000 6000)
 here=$(cd "$(dirname "$0")" && pwd)
 scenarios=$here/../../tests/switch/sipp/calls
 out=${BENCH_OUT:-$here/../out}
@@ -23,7 +23,7 @@ cleanup() {
   [[ -n $carrier_pid ]] && kill "$carrier_pid" 2>/dev/null
   [[ -n $switch_pid ]] && kill "$switch_pid" 2>/dev/null
   wait 2>/dev/null
-  rm -rf "$work"
+  if [[ -n ${TOLLGATE_KEEP_WORK:-} ]]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -75,7 +75,7 @@ for rate in "${rates[@]}"; do
   start=$(date +%s.%N)
   timeout $((seconds * 4 + 60)) sipp "127.0.0.1:$port" -sf "$scenarios/uac_call.xml" -inf "$work/users.csv" \
     -i 127.0.0.2 -p "$caller_port" -r "$rate" -m "$calls" -l $((rate * 10)) -nostdin -timeout $((seconds * 4 + 30))s \
-    -trace_stat -stf "$work/stat.csv" -fd 1 >"$work/caller.out" 2>&1
+    -trace_stat -stf "$work/stat.csv" -fd 1 -trace_err -error_file "$work/caller-$rate.err" >"$work/caller.out" 2>&1
   code=$?
   end=$(date +%s.%N)
   after=$(cpu_ticks "$switch_pid")

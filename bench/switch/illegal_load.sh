@@ -6,13 +6,13 @@
 # bounded in INVITEs and time. No agent runs (the switch buffers its reports, bounded).
 # Prints each step with the switch's CPU and writes bench/out/illegal_load.json.
 # Usage: bench/switch/illegal_load.sh [BUILD_DIR] [INVITES_PER_STEP] [RATES...]
-#   defaults: build 20000 10000 20000 30000 40000 0   (0: as fast as the sender goes)
+#   defaults: build 20000 10000 20000 30000 40000 50000 60000 0   (0: as fast as the sender goes)
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
 per_step=${2:-20000}
 shift 2 2>/dev/null || shift $#
 rates=("$@")
-((${#rates[@]})) || rates=(10000 20000 30000 40000 0)
+((${#rates[@]})) || rates=(10000 20000 30000 40000 50000 60000 0)
 here=$(cd "$(dirname "$0")" && pwd)
 out=${BENCH_OUT:-$here/../out}
 mkdir -p "$out"
@@ -21,7 +21,7 @@ switch_pid=
 cleanup() {
   [[ -n $switch_pid ]] && kill "$switch_pid" 2>/dev/null
   wait 2>/dev/null
-  rm -rf "$work"
+  if [[ -n ${TOLLGATE_KEEP_WORK:-} ]]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

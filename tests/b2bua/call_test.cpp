@@ -415,3 +415,59 @@ TEST_CASE("a 2xx never ACKed ends the call with BYEs", "[b2bua][call]") {
   REQUIRE(f.cdrs.size() == 1);
   CHECK(f.cdrs[0].disconnect_code == 408);
 }
+
+TEST_CASE("terminate: an answered call gets a BYE on both legs, a ringing one 503 and a CANCEL", "[b2bua][call]") {
+  SECTION("answered") {
+    fixture f;
+    callee_side b{test::parse(test::sent(f.start(), "INVITE ").front().text)};
+    f.now += 2s;
+    const auto ok = test::only(f.feed(b.respond(200, b_sdp)), "SIP/2.0 200");
+    f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
+                                "<sip:1001@198.51.100.7>;tag=ftag1",
+                                "<sip:0044123456@192.0.2.1>;tag=" + std::string(ok.to()->tag()), "a-call-1", 1));
+    f.now += 7s;
+    const auto fx = f.keep(f.c->terminate("switch stopping", f.now));
+    const auto byes = test::sent(fx, "BYE ");
+    REQUIRE(byes.size() == 2);
+    CHECK(byes[0].to == caller_src.as_destination());
+    CHECK(byes[1].to == carrier);
+    REQUIRE(f.cdrs.size() == 1);
+    CHECK(f.cdrs[0].duration_s == 7);
+    CHECK(f.cdrs[0].disconnect_code == 503);
+    CHECK(f.cdrs[0].disconnect_reason == "switch stopping");
+    CHECK(f.c->terminate("again", f.now).empty());  // the outcome is known: nothing more
+    f.run_out();
+    CHECK(f.c->ended());
+  }
+  SECTION("ringing") {
+    fixture f;
+    callee_side b{test::parse(test::sent(f.start(), "INVITE ").front().text)};
+    f.feed(b.respond(180));
+    const auto fx = f.keep(f.c->terminate("switch stopping", f.now));
+    CHECK(test::only(fx, "SIP/2.0 503").call_id() == "a-call-1");
+    CHECK(test::only(fx, "CANCEL ").call_id() == f.c->b_call_id());
+    REQUIRE(f.cdrs.size() == 1);
+    CHECK(f.cdrs[0].disconnect_code == 503);
+    CHECK_FALSE(f.cdrs[0].answer_time);
+  }
+}
+
+TEST_CASE("a retransmitted BYE gets its 200 again, not a 481, and no second CDR or BYE", "[b2bua][call]") {
+  fixture f;
+  callee_side b{test::parse(test::sent(f.start(), "INVITE ").front().text)};
+  const auto ok = test::only(f.feed(b.respond(200, b_sdp)), "SIP/2.0 200");
+  const std::string to = "<sip:0044123456@192.0.2.1>;tag=" + std::string(ok.to()->tag());
+  f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
+                              "<sip:1001@198.51.100.7>;tag=ftag1", to, "a-call-1", 1));
+  const std::string bye = test::dialog_request("BYE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKbye1",
+                                               "<sip:1001@198.51.100.7>;tag=ftag1", to, "a-call-1", 2);
+  auto fx = f.feed(bye);
+  CHECK(test::only(fx, "SIP/2.0 200").cseq()->method == "BYE");
+  CHECK(test::sent(fx, "BYE ").size() == 1);
+  f.now += 500ms;
+  fx = f.feed(bye);
+  CHECK(test::only(fx, "SIP/2.0 200").cseq()->method == "BYE");
+  CHECK(test::sent(fx, "SIP/2.0 481").empty());
+  CHECK(test::sent(fx, "BYE ").empty());
+  CHECK(f.cdrs.size() == 1);
+}

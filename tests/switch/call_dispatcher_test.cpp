@@ -383,3 +383,15 @@ TEST_CASE("illegal INVITEs with SS_REPLY_UNAUTHORIZED = 0 get silence, without i
     CHECK(f.reports.size() == 1);
   }
 }
+
+TEST_CASE("stopping ends the calls in progress and writes their CDRs", "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  REQUIRE(f.feed(bt::invite_text(invite_from_gateway("stopping-1")), gateway_peer));
+  f.sender.take();
+  f.calls.terminate_all("switch stopping", f.clock.now());
+  CHECK(f.sender.take("SIP/2.0 503").empty());  // held until the commit
+  CHECK(f.calls.flush(f.clock.now()));
+  REQUIRE(f.written.size() == 1);
+  CHECK(f.written[0].disconnect_reason == "switch stopping");
+  CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+}

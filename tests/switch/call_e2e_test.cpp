@@ -191,3 +191,30 @@ TEST_CASE("a call to a registered endpoint goes to where it registered from, bef
   CHECK(cdrs[0].account == "customer-a");
   CHECK(cdrs[0].disconnect_code == 200);
 }
+
+TEST_CASE("stopping the switch ends a call in progress and writes its CDR", "[switch][e2e][calls]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  sipp_uas carrier(root, "carrier_answer.xml", 1, "u1", {"-trace_msg", "-message_file", (root / "carrier.msg").string()});
+  routing_gateway_spec g;
+  g.port = carrier.port();
+  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  const pid_t caller = spawn({"sipp", sw.target(), "-sf", call_scenario("call_uac.xml").string(), "-s", "0044123456",
+                              "-key", "caller", "1001", "-m", "1", "-d", "60000", "-nostdin", "-i", "127.0.0.1", "-p",
+                              std::to_string(free_port())},
+                             root, root / "uac.log");
+  // The call is up once the carrier has the ACK.
+  const bool up = await([&] { return read_file(root / "carrier.msg").find("ACK sip:") != std::string::npos; }, 15s);
+  CHECK(sw.stop() == 0);
+  ::kill(caller, SIGKILL);
+  (void)reap(caller, 5s);
+  INFO(read_file(root / "carrier.msg") << sw.log());
+  REQUIRE(up);
+  const auto cdrs = read_cdrs(sw);
+  REQUIRE(cdrs.size() == 1);
+  CHECK(cdrs[0].answer_time);
+  CHECK(cdrs[0].disconnect_code == 503);
+  CHECK(cdrs[0].disconnect_reason == "switch stopping");
+  // The carrier was told: a BYE reached it.
+  CHECK(await([&] { return read_file(root / "carrier.msg").find("BYE sip:") != std::string::npos; }, 5s));
+}

@@ -163,17 +163,17 @@ TEST_CASE("reload and SIGHUP: new endpoints register, bindings stay, bad files a
   REQUIRE(register_endpoint(sw, root, "1001").exit_code == 0);
   CHECK(register_endpoint(sw, root, "1002").exit_code != 0);  // not configured yet
 
-  // tollgatectl reload: the switch reloads; the agent is not there, so the exit code is 1.
+  // tollgatectl reload: the switch reloads; the agent is not running, which is no failure.
   write_config(sw, base_config + endpoint("1002"));
   auto reloaded = ctl(sw, root, {"reload", "--json"});
   INFO(reloaded.output);
-  CHECK(reloaded.exit_code == 1);
+  CHECK(reloaded.exit_code == 0);
   const auto answer = wire::json::parse(reloaded.output.substr(0, reloaded.output.rfind('}') + 1));
   CHECK(answer["switch"]["ok"] == true);
   CHECK(answer["switch"]["result"]["endpoints"] == 2);
   CHECK(answer["switch"]["result"]["restart_needed"] == wire::json::array());
   CHECK(answer["agent"]["ok"] == false);
-  CHECK(reloaded.output.find("tollgatectl reload: agent not reloaded: cannot reach the agent") != std::string::npos);
+  CHECK(answer["agent"]["not_running"] == true);
   REQUIRE(register_endpoint(sw, root, "1002", "5998").exit_code == 0);
   auto rows = registrations(sw, root);
   CHECK(registered(rows, "1001"));  // the old binding is kept

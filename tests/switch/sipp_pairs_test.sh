@@ -46,6 +46,7 @@ pair() {
 }
 
 check "answered, caller hangs up" pair answer uas_answer.xml "" uac_call.xml ""
+check "answered, the BYE retransmitted" pair byeretrans uas_answer.xml "" uac_bye_retransmitted.xml ""
 check "answered, callee hangs up" pair bye uas_bye.xml "-d 200" uac_wait_bye.xml ""
 check "carrier challenges with 401" pair auth401 uas_auth_401.xml "-key user acct -key password pw" uac_call.xml ""
 check "carrier challenges with 407" pair auth407 uas_auth_407.xml "" uac_call.xml ""

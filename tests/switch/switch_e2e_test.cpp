@@ -179,11 +179,12 @@ TEST_CASE("svcrack sees exactly RETRY verified failures, then 403 until unsuspen
     std::ofstream words(root / "words.txt");
     for (int i = 0; i < 12; ++i) words << "guess" << i << "\n";
   }
-  // -t 0.2: svcrack waits that long before each send, far more than the report and the
-  // suspend line need to cross the agent socket, so the count of failures is exact.
+  // -t 0.5: svcrack waits that long before each send, far more than the report and the
+  // suspend line need to cross the agent socket even on a loaded machine running other
+  // tests beside this one, so the count of failures is exact.
   // svcrack never stops on its own once every REGISTER gets 403: it is killed when enough
   // refusals have been seen, or at the deadline.
-  const pid_t crack = spawn({"svcrack", "-u", "1001", "-d", (root / "words.txt").string(), "-t", "0.2", "-p",
+  const pid_t crack = spawn({"svcrack", "-u", "1001", "-d", (root / "words.txt").string(), "-t", "0.5", "-p",
                              std::to_string(sw.port()), "127.0.0.1"},
                             root, root / "svcrack.log");
   const bool refused = await([&] { return agent.count("\"reason\":\"suspended\"") >= 10; }, 60s);
