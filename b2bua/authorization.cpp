@@ -19,7 +19,9 @@ std::string_view to_string(authorization_outcome o) {
 
 namespace {
 
-const config::mapping_gateway* gateway_by_address(const authorization_accounts& accounts, const source_address& s) {
+}  // namespace
+
+const config::mapping_gateway* mapping_gateway_of(const authorization_accounts& accounts, const source_address& s) {
   const base::ip_address ip = s.ip.unmapped();
   for (const auto& g : accounts.mapping_gateways) {
     if (g.auth != config::gateway_auth::ip) continue;
@@ -35,6 +37,8 @@ const config::mapping_gateway* gateway_by_address(const authorization_accounts& 
   }
   return nullptr;
 }
+
+namespace {
 
 store::billing_mode gateway_mode(int configured) {
   switch (configured) {
@@ -90,7 +94,7 @@ authorization authorize(const authorization_request& r, const authorization_acco
     a.outcome = authorization_outcome::exempt;
     return a;
   }
-  if (const auto* g = gateway_by_address(accounts, r.source)) {
+  if (const auto* g = mapping_gateway_of(accounts, r.source)) {
     a.outcome = authorization_outcome::authorized;
     a.account = g->name;
     a.mode = gateway_mode(g->billing_mode);

@@ -67,6 +67,9 @@ struct authorization_accounts {
 authorization authorize(const authorization_request& request, const authorization_accounts& accounts,
                         const policy::parameter_set& parameters, base::timestamp now);
 
+/// The mapping gateway `source` matches by address (IP, then IP and port), or nullptr.
+const config::mapping_gateway* mapping_gateway_of(const authorization_accounts& accounts, const source_address& source);
+
 /// Every Authorization and Proxy-Authorization value of `request`, in order: credentials
 /// are accepted in either header whatever the challenge was (digest_server::verify_all).
 std::vector<std::string_view> credential_values(const sip::message& request);

@@ -172,6 +172,11 @@ void call::on_message(sip::message m, base::timestamp now, effects& out) {
 void call::on_request(leg side, sip::message m, base::timestamp now, effects& out) {
   const auto cs = m.cseq();
   if (!cs) return;
+  if (side == leg::b && m.method() == sip::method::invite && m.to() && m.to()->tag().empty()) {
+    // Our own B leg INVITE came back to us: a routing gateway points at this switch.
+    send(side, sip::response_builder(m, 482).build(), out);
+    return;
+  }
   // A retransmission of a request we have a server transaction for.
   for (auto& s : servers_) {
     const auto scs = s.request.cseq();
@@ -192,8 +197,8 @@ void call::on_request(leg side, sip::message m, base::timestamp now, effects& ou
       return;
     case sip::method::bye: on_bye(side, std::move(m), now, out); return;
     case sip::method::invite:
-      if (side == leg::a && cs->number == pending_[0].cseq && pending_[0].active) {
-        send(side, pending_[0].text, out);  // INVITE retransmitted after our 2xx
+      if (const pending_2xx& p = pending_[index(side)]; p.active && cs->number == p.cseq) {
+        send(side, p.text, out);  // an INVITE or re-INVITE retransmitted after our 2xx
         return;
       }
       [[fallthrough]];
@@ -203,10 +208,16 @@ void call::on_request(leg side, sip::message m, base::timestamp now, effects& ou
 
 void call::on_ack(leg side, const sip::message& m, base::timestamp now, effects& out) {
   const auto cs = m.cseq();
-  if (side == leg::a && cs) {
-    if (server_tx* s = find_server(a_invite_slot_); s != nullptr && s->tx.last_status() >= 300) {
-      apply(*s, s->tx.on_ack(now), now, out);  // hop by hop: absorbed by the transaction
-      return;
+  if (cs) {
+    // The ACK of a non-2xx answer to an INVITE or re-INVITE from this side: hop by hop,
+    // absorbed by its transaction (the other leg's client transaction ACKed its own).
+    for (auto& s : servers_) {
+      const auto scs = s.request.cseq();
+      if (s.side == side && s.request.method() == sip::method::invite && scs && scs->number == cs->number &&
+          s.tx.last_status() >= 300) {
+        apply(s, s.tx.on_ack(now), now, out);
+        return;
+      }
     }
   }
   pending_2xx& p = pending_[index(side)];
@@ -251,6 +262,12 @@ void call::relay_request(leg side, sip::message m, base::timestamp now, effects&
     if (s.slot != a_invite_slot_ && s.tx.last_status() < 200) {  // one relayed request at a time
       send(side, sip::response_builder(m, 491).build(), out);
       return;
+    }
+  }
+  if (m.method() == sip::method::invite || m.method() == sip::method::update) {
+    // A target refresh (RFC 3261 §12.2.2, RFC 3311 §5.2): this side's new Contact.
+    if (const auto contacts = m.contacts(); contacts && !contacts->contacts.empty()) {
+      dialog_of(side).remote_target = std::string(contacts->contacts.front().address.text);
     }
   }
   outgoing_request r;

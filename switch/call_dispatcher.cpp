@@ -58,10 +58,7 @@ bool call_dispatcher::on_message(const sip::message& m, const peer& from, const 
   switch (m.method()) {
     case sip::method::ack:
       return true;  // the ACK of a final response we sent outside any call (403, 407...)
-    case sip::method::cancel:
-      ++counters_.unknown_dialog;
-      answer(m, from, b2bua::plain_response(m, source_of(from), 481), false);
-      return true;
+    case sip::method::cancel: answer_unknown_dialog(m, from, c); return true;
     case sip::method::invite:
       if (!in_dialog) {
         on_new_invite(m, from, c, now);
@@ -72,9 +69,30 @@ bool call_dispatcher::on_message(const sip::message& m, const peer& from, const 
       if (!in_dialog) return false;
       break;
   }
-  ++counters_.unknown_dialog;
-  answer(m, from, b2bua::plain_response(m, source_of(from), 481), false);
+  answer_unknown_dialog(m, from, c);
   return true;
+}
+
+void call_dispatcher::answer_unknown_dialog(const sip::message& m, const peer& from, const config::config& c) {
+  ++counters_.unknown_dialog;
+  // Scanners probe with BYE, CANCEL and in-dialog INVITEs: with SS_REPLY_UNAUTHORIZED = 0
+  // a stranger (no mapping gateway, routing gateway or live registration at its address)
+  // learns nothing, as for an illegal INVITE.
+  if (!c.parameters.enabled(policy::parameter::SS_REPLY_UNAUTHORIZED) && !known_source(from, c)) {
+    ++counters_.unknown_dialog_silenced;
+    return;
+  }
+  answer(m, from, b2bua::plain_response(m, source_of(from), 481), false);
+}
+
+bool call_dispatcher::known_source(const peer& from, const config::config& c) const {
+  if (b2bua::mapping_gateway_of({c.mapping_gateways, c.endpoints}, source_of(from)) != nullptr) return true;
+  if (services_.bindings.registered_from(from.ip)) return true;
+  const base::ip_address ip = from.ip.unmapped();
+  for (const auto& g : c.routing_gateways) {
+    if (const auto host = base::ip_address::parse(g.host); host && host->unmapped() == ip) return true;
+  }
+  return false;
 }
 
 void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, const config::config& c,

@@ -38,6 +38,7 @@ struct call_counters {
   std::uint64_t challenged = 0;  // INVITEs answered 401/407
   std::uint64_t rejected_retransmissions = 0;  // answered from the rejection cache
   std::uint64_t unknown_dialog = 0;            // in-dialog requests without a call: 481
+  std::uint64_t unknown_dialog_silenced = 0;   // of those, from strangers: no answer
   std::uint64_t stray_responses = 0;           // responses matching no call: dropped
   std::uint64_t transport_failures = 0;
 };
@@ -101,6 +102,9 @@ private:
   };
 
   void on_new_invite(const sip::message& m, const peer& from, const config::config& c, base::timestamp now);
+  /// 481, or nothing for a stranger when SS_REPLY_UNAUTHORIZED = 0.
+  void answer_unknown_dialog(const sip::message& m, const peer& from, const config::config& c);
+  bool known_source(const peer& from, const config::config& c) const;
   void deliver(std::uint64_t serial, b2bua::event ev, base::timestamp now);
   void apply(std::uint64_t serial, b2bua::effects fx, base::timestamp now);
   void answer(const sip::message& request, const peer& from, std::string text, bool behind_cdrs);

@@ -31,8 +31,8 @@ ip -n "$(lab_ns a2)" addr add 203.0.113.71/26 dev eth0
 lab_config "SS_ENDPOINTREGISTERSUSPENDTIME = 600" "BLACKLIST_DURATION = 3600" "REGISTER_RATE_LIMIT = 10" "REGISTER_RATE_BURST = 10"
 lab_start
 
-flood_rate=${FLOOD_RATE:-200}
-invite_rate=${INVITE_RATE:-100}
+flood_rate=${FLOOD_RATE:-1000}
+invite_rate=${INVITE_RATE:-500}
 deadline=$((SECONDS + duration))
 remaining() { echo $((deadline - SECONDS)); }
 
@@ -95,8 +95,11 @@ kill -TERM "$sampler_pid" 2>/dev/null
 wait "$sampler_pid"
 
 lab_ctl audit --json --limit 1000000 >"$LAB_WORK/audit.jsonl"
+listed_at=$(date +%s.%N)
+lab_nft list table inet tollgate >"$LAB_WORK/tollgate-table.txt" 2>/dev/null
 python3 "$here/figures.py" --samples "$LAB_WORK/samples.json" --audit "$LAB_WORK/audit.jsonl" \
   --office-stat "$office_stat" --office-rc "$office_rc" --cpu-agent "$agent_cpu" --cpu-switch "$switch_cpu" \
-  --started "$started" --ended "$ended" --out "$out/figures.json"
+  --started "$started" --ended "$ended" --table "$LAB_WORK/tollgate-table.txt" --listed-at "$listed_at" \
+  --out "$out/figures.json"
 echo "lab: $out/timeseries.csv ($(($(wc -l <"$out/timeseries.csv") - 1)) s), $out/figures.json"
 cat "$out/figures.json"

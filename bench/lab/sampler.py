@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/e2e"))
 import lab_nft  # noqa: E402
 
@@ -95,10 +96,14 @@ def main():
                 dropped = o["packets"] - p["packets"]
                 if dropped > 0:
                     # One drop so far: the last offered packet is the first dropped, to the ms.
-                    # More: the first drop lies between the last pass and the last offer; the
-                    # later bound is kept (the latency is then an upper bound).
-                    first_drop[address] = {"time": o["last"], "dropped": dropped, "exact": dropped == 1,
-                                           "last_passed": p["last"] if p["packets"] else None}
+                    # More: `dropped` packets came between the last that passed and the last
+                    # offered; the first of them is taken one even spacing after the last pass.
+                    if dropped == 1 or not p["packets"]:
+                        first = o["last"]
+                    else:
+                        first = p["last"] + (o["last"] - p["last"]) / dropped
+                    first_drop[address] = {"time": first, "dropped": dropped, "exact": dropped == 1,
+                                           "last_offered": o["last"], "last_passed": p["last"] if p["packets"] else None}
             now = time.time()
             if now >= next_row:
                 second += 1

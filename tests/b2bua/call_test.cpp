@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sip/builder.hpp"
 #include "sip/digest_client.hpp"
 #include "support.hpp"
 
@@ -470,4 +471,80 @@ TEST_CASE("a retransmitted BYE gets its 200 again, not a 481, and no second CDR 
   CHECK(test::sent(fx, "SIP/2.0 481").empty());
   CHECK(test::sent(fx, "BYE ").empty());
   CHECK(f.cdrs.size() == 1);
+}
+
+TEST_CASE("a re-INVITE from the callee: its retransmission gets our 200 again, its ACK goes on to the caller",
+          "[b2bua][call]") {
+  fixture f;
+  auto [b, a_tag] = confirmed(f);
+  const std::string from_b = "<sip:0044123456@192.0.2.50>;tag=btag";
+  const std::string to_b = std::string("<sip:1001@192.0.2.1>;tag=") + std::string(b.invite.from()->tag());
+  const std::string reinvite_text = test::dialog_request("INVITE", "sip:192.0.2.1:5060", "192.0.2.50", "z9hG4bKbre",
+                                                         from_b, to_b, f.c->b_call_id(), 11, "v=0\r\nmoved\r\n");
+  auto fx = f.feed(reinvite_text);
+  const sip::message to_a = test::only(fx, "INVITE ");
+  CHECK(to_a.call_id() == "a-call-1");
+  CHECK(to_a.request_uri_text() == "sip:1001@198.51.100.7:5060");
+  CHECK(to_a.body() == "v=0\r\nmoved\r\n");
+  fx = f.feed(test::response_text(to_a, 200, "ftag1", "198.51.100.7", "v=0\r\nok\r\n"));
+  const sip::message ok = test::only(fx, "SIP/2.0 200");
+  CHECK(ok.call_id() == f.c->b_call_id());
+  CHECK(ok.cseq()->number == 11);
+  CHECK(ok.body() == "v=0\r\nok\r\n");
+  // The caller's 200 is ACKed only when the callee ACKs ours (end to end).
+  CHECK(test::sent(fx, "ACK ").empty());
+
+  fx = f.feed(reinvite_text);  // our 200 was lost
+  CHECK(test::sent(fx, "INVITE ").empty());
+  CHECK(test::only(fx, "SIP/2.0 200").cseq()->number == 11);
+
+  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "192.0.2.50", "z9hG4bKback", from_b, to_b,
+                                   f.c->b_call_id(), 11));
+  const sip::message ack = test::only(fx, "ACK ");
+  CHECK(ack.call_id() == "a-call-1");
+  CHECK(ack.cseq()->number == to_a.cseq()->number);
+  CHECK(test::sent(fx, "SIP/2.0").empty());
+  CHECK(f.cdrs.empty());
+}
+
+TEST_CASE("a re-INVITE refused by the other side: the refusal is relayed and its ACK absorbed hop by hop",
+          "[b2bua][call]") {
+  fixture f;
+  auto [b, a_tag] = confirmed(f);
+  const std::string from_a = "<sip:1001@198.51.100.7>;tag=ftag1";
+  const std::string to_a = "<sip:0044123456@192.0.2.1>;tag=" + a_tag;
+  auto fx = f.feed(test::dialog_request("INVITE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKre1", from_a, to_a,
+                                        "a-call-1", 2, "v=0\r\nvideo\r\n"));
+  const sip::message reinvite = test::only(fx, "INVITE ");
+  fx = f.feed(test::response_text(reinvite, 488, "btag", "192.0.2.50"));
+  CHECK(test::only(fx, "SIP/2.0 488").call_id() == "a-call-1");
+  CHECK(test::only(fx, "ACK ").call_id() == f.c->b_call_id());  // B's client transaction ACKs
+  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKre1", from_a, to_a,
+                                   "a-call-1", 2));
+  CHECK(test::sent(fx, "ACK ").empty());
+  CHECK(test::sent(fx, "SIP/2.0").empty());
+  // No 488 retransmission after the ACK: timers only for the absorbed retransmissions (Timer I).
+  for (int i = 0; i < 20 && !f.c->armed_timers().empty(); ++i) {
+    CHECK(test::sent(f.fire_next(), "SIP/2.0 488").empty());
+  }
+  CHECK(f.c->state() == call_state::confirmed);
+  CHECK(f.cdrs.empty());
+}
+
+TEST_CASE("our own B leg INVITE coming back (a routing loop) is refused 482, and the caller gets it with a CDR",
+          "[b2bua][call]") {
+  fixture f;
+  auto fx = f.start();
+  const auto sent_invite = test::sent(fx, "INVITE ");
+  REQUIRE(sent_invite.size() == 1);
+  fx = f.feed(sent_invite.front().text);  // the same INVITE, received back
+  const sip::message loop = test::only(fx, "SIP/2.0 482");
+  CHECK(loop.call_id() == f.c->b_call_id());
+  CHECK(test::sent(fx, "INVITE ").empty());
+  fx = f.feed(sip::response_builder(test::parse(sent_invite.front().text), 482).build());
+  CHECK(test::only(fx, "SIP/2.0 482").call_id() == "a-call-1");
+  REQUIRE(f.cdrs.size() == 1);
+  CHECK(f.cdrs[0].disconnect_code == 482);
+  f.run_out();
+  CHECK(f.c->ended());
 }

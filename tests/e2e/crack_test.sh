@@ -15,11 +15,12 @@ lab_start
 lab_office_start 8 4
 
 seq -f 'guess%04g' 1 300 >"$LAB_WORK/words.txt"
-# svcrack gives up on the first refusal without a challenge (the suspension); a cracker's
-# script starts it again, and every refusal counts against the source.
+# svcrack goes on guessing through the suspension (every refusal counts against its source)
+# and, once blocked, waits long for answers that never come: each run is stopped after a few
+# seconds and started again, as a cracker's script would, until the block.
 runs=0
 for runs in 1 2 3 4 5; do
-  lab_in a1 timeout 20 svcrack -c -u 1009 -d "$LAB_WORK/words.txt" -t 0.05 -p 5060 --maximumtime 2 -x "$LAB_ATTACKER1" "$LAB_SWITCH_V4" \
+  lab_in a1 timeout 6 svcrack -c -u 1009 -d "$LAB_WORK/words.txt" -t 0.05 -p 5060 --maximumtime 2 -x "$LAB_ATTACKER1" "$LAB_SWITCH_V4" \
     >>"$LAB_WORK/svcrack.log" 2>&1
   lab_blocked "$LAB_ATTACKER1" && break
 done
@@ -27,7 +28,7 @@ check "1009 is suspended" output_matches '"1009"' lab_ctl suspend list --json
 check "the cracker is blocked after $runs svcrack runs" wait_for "the block of $LAB_ATTACKER1" 5 lab_blocked "$LAB_ATTACKER1"
 reached_at_block=$(lab_count reached "$LAB_ATTACKER1")
 # One more run after the block: the kernel drops all of it.
-lab_in a1 timeout 20 svcrack -c -u 1009 -d "$LAB_WORK/words.txt" -t 0.05 -p 5060 --maximumtime 1 -x "$LAB_ATTACKER1" "$LAB_SWITCH_V4" \
+lab_in a1 timeout 4 svcrack -c -u 1009 -d "$LAB_WORK/words.txt" -t 0.05 -p 5060 --maximumtime 1 -x "$LAB_ATTACKER1" "$LAB_SWITCH_V4" \
   >>"$LAB_WORK/svcrack.log" 2>&1
 
 check "the suspension came after exactly RETRY (5) failures" test "$(lab_audit_count suspend '^1009$' register_failures '"failures": 5[,}]')" -eq 1

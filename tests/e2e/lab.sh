@@ -12,10 +12,14 @@
 # only counts: per source, packets offered (prerouting, before the agent's raw chain),
 # packets that passed the agent's raw chain (blocks and the REGISTER meter) and packets
 # that reached the switch's socket layer (input, after the inspector's verdict), each with
-# the time of the last packet. Everything the lab starts is killed by pid and every
+# the time of the last packet. The office's four phones (one address, SIPp) register with
+# digest and call out through the switch to the carrier (a SIPp UAS, the routing gateway
+# for prefix 00). Everything the lab starts is killed by pid, with its children, and every
 # namespace deleted on exit, however the script ends.
 #
-# Usage: source lab.sh; lab_init BUILD_DIR; lab_topology; lab_config [TOML...]; lab_start.
+# Usage: source lab.sh; lab_init BUILD_DIR; lab_topology; lab_config [PARAM = VALUE]...;
+#   lab_start; lab_office_start SECONDS; (the attack; checks with lab_count, lab_blocked,
+#   lab_audit_count, lab_cdr_count); lab_office_checks; summary
 
 lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$lab_here/../support/netns.sh"

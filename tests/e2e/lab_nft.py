@@ -8,7 +8,7 @@ import re
 import sys
 import time
 
-ELEMENT = re.compile(r"([0-9a-f.:]+) counter packets (\d+) bytes \d+ expires ((?:\d+[dhms]|\d+ms)+)")
+ELEMENT = re.compile(r"([0-9a-f.:]+) counter packets (\d+) bytes \d+ expires ((?:\d+(?:ms|d|h|m|s))+)")
 SET = re.compile(r"set (\w+)_v[46] \{(.*?)\n\t\}", re.S)
 UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
