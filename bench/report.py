@@ -10,7 +10,7 @@ Inputs, all optional (a missing one is reported as not measured):
   lab/figures.json, lab/timeseries.csv   the attack lab run
 
 Usage:
-  report.py machine BUILD_DIR > bench/out/machine.json
+  report.py machine BUILD_DIR [--quick] > bench/out/machine.json
   report.py render OUT_DIR REPORT_MD [--plots-dir DIR]
 """
 
@@ -116,8 +116,8 @@ def _command(args):
         return None
 
 
-def collect_machine(build_dir, now=None):
-    """Everything the report says about where the figures came from."""
+def collect_machine(build_dir, quick=False, now=None):
+    """Everything the report says about where and how the figures came from."""
     model, cores = parse_cpuinfo(_read("/proc/cpuinfo"))
     cache = parse_cmake_cache(_read(os.path.join(build_dir, "CMakeCache.txt")))
     compiler = cache.get("CMAKE_CXX_COMPILER") or "c++"
@@ -140,6 +140,8 @@ def collect_machine(build_dir, now=None):
         "git_branch": _command(["git", "rev-parse", "--abbrev-ref", "HEAD"]),
         "git_dirty": bool(dirty),
         "load_average": " ".join(load) if load else None,
+        "run": "quick (bench/run.sh --quick: short benchmark runs, the lab's short attack; rough figures)"
+               if quick else "full",
     }
 
 
@@ -573,6 +575,7 @@ def machine_section(machine):
         ["date", machine.get("date") or "unknown"],
         ["git commit", f"{commit} on {machine.get('git_branch') or '?'}"],
         ["load average at start", machine.get("load_average") or "unknown"],
+        ["run", machine.get("run") or "unknown"],
     ]
     return _table(["", ""], rows)
 
@@ -732,7 +735,7 @@ def render_plots(series_csv, plots_dir, report_dir, gnuplot_script):
 
 def main(argv):
     if len(argv) >= 3 and argv[1] == "machine":
-        json.dump(collect_machine(argv[2]), sys.stdout, indent=2)
+        json.dump(collect_machine(argv[2], quick="--quick" in argv[3:]), sys.stdout, indent=2)
         print()
         return 0
     if len(argv) >= 4 and argv[1] == "render":

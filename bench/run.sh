@@ -66,7 +66,9 @@ is_google_benchmark() {
   [[ $libraries == *libbenchmark* ]] || grep -q -a benchmark_out "$1"
 }
 
-python3 bench/report.py machine "$build" >"$out/machine.json"
+machine_args=("$build")
+((quick)) && machine_args+=(--quick)
+python3 bench/report.py machine "${machine_args[@]}" >"$out/machine.json"
 
 # 1. The attack lab first, on a machine not yet warmed by the other steps:
 # bench/out/lab/timeseries.csv and figures.json. Not every tree has it; the report then says

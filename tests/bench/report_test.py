@@ -65,6 +65,9 @@ class MachineTest(unittest.TestCase):
             with open(os.path.join(build, "CMakeCache.txt"), "w") as f:
                 f.write("CMAKE_BUILD_TYPE:STRING=Release\n")
             machine = report.collect_machine(build)
+            quick = report.collect_machine(build, quick=True)
+        self.assertEqual(machine["run"], "full")
+        self.assertTrue(quick["run"].startswith("quick"))
         self.assertEqual(machine["build_type"], "Release")
         self.assertGreaterEqual(machine["cores"], 1)
         self.assertGreater(machine["memory_bytes"], 0)
@@ -199,6 +202,7 @@ class RenderTest(unittest.TestCase):
         self.assertEqual(row_of(self.text, "memory")[1], "23.5 GiB")
         self.assertEqual(row_of(self.text, "git commit")[1], "52b49ce0a1b2 on benchreport")
         self.assertEqual(row_of(self.text, "build type")[1], "RelWithDebInfo")
+        self.assertEqual(row_of(self.text, "run")[1], "full")
 
     def test_key_figures_come_first(self):
         self.assertLess(self.text.index("## Key figures"), self.text.index("## Components"))
