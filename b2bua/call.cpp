@@ -337,6 +337,7 @@ void call::on_b_invite_response(const sip::message& m, base::timestamp now, effe
     return;
   }
   if (status >= 300) {
+    if (status == 503 && !a_final_ && !b_provisional_ && try_next_route(now, out)) return;
     if (!a_final_) fail_a(status == 401 || status == 407 ? 403 : status, m.reason_phrase(), now, out);
     return;
   }
@@ -363,6 +364,25 @@ void call::on_b_invite_response(const sip::message& m, base::timestamp now, effe
   state_ = call_state::answered;
   respond(*s, status, m.reason_phrase(), &m, now, out);
   start_pending_2xx(leg::a, s->response, s->request.cseq()->number, b_invite_cseq_, now, out);
+}
+
+bool call::try_next_route(base::timestamp now, effects& out) {
+  if (next_route_ >= setup_.fallbacks.size()) return false;
+  setup_.route = setup_.fallbacks[next_route_++];
+  const route& r = *setup_.route;
+  // The same B leg Call-ID and tags, a new transaction towards the next gateway.
+  b_.remote_uri = r.request_uri;
+  b_.remote_target = r.request_uri;
+  b_.remote_tag.clear();
+  b_.route_set.clear();
+  b_.peer = r.address;
+  if (r.kind == route_kind::gateway) cdr_.routing_gateway(r.target);
+  b_provisional_ = false;
+  outgoing_request invite = b_invite_;
+  invite.request_uri = b_.remote_target;
+  invite.headers.clear();  // no credentials meant for the previous gateway
+  b_invite_slot_ = start_client(leg::b, std::move(invite), 0, false, now, out);
+  return true;
 }
 
 bool call::answer_challenge(client_tx& c, const sip::message& m, base::timestamp now, effects& out) {
@@ -458,6 +478,7 @@ void call::on_client_terminated(std::uint32_t slot, sip::termination_reason why,
     if (why == sip::termination_reason::timeout && !a_final_) {
       fail_a(408, "callee timeout", now, out);
     } else if (why == sip::termination_reason::transport_error && !a_final_) {
+      if (!b_provisional_ && try_next_route(now, out)) return;
       const bool endpoint = setup_.route && setup_.route->kind == route_kind::endpoint;
       fail_a(endpoint ? 480 : 503, "callee unreachable", now, out);
     }

@@ -36,6 +36,9 @@ struct call_setup {
   std::string account;
   store::billing_mode mode = store::billing_mode::none;
   std::optional<b2bua::route> route;  // nullopt: 404
+  /// Further routes, tried in order when the B leg INVITE fails before any provisional
+  /// response with a transport failure (unreachable gateway) or 503.
+  std::vector<b2bua::route> fallbacks = {};
 };
 
 enum class call_state : std::uint8_t {
@@ -65,6 +68,8 @@ public:
 
   const std::string& a_call_id() const { return a_.call_id; }
   const std::string& b_call_id() const { return b_.call_id; }
+  /// Where the B leg goes now (a fallback route changes it).
+  const destination& b_peer() const { return b_.peer; }
   call_state state() const { return state_; }
   bool ended() const { return state_ == call_state::ended; }
   /// Timers armed and not yet fired or cancelled (for tests and the adapter's checks).
@@ -116,6 +121,8 @@ private:
   void on_client_response(client_tx& c, const sip::message& m, base::timestamp now, effects& out);
   void on_b_invite_response(const sip::message& m, base::timestamp now, effects& out);
   void on_client_terminated(std::uint32_t slot, sip::termination_reason why, base::timestamp now, effects& out);
+  /// Sends the B leg INVITE to the next fallback route; false when there is none.
+  bool try_next_route(base::timestamp now, effects& out);
   bool answer_challenge(client_tx& c, const sip::message& m, base::timestamp now, effects& out);
 
   std::uint32_t start_client(b2bua::leg side, outgoing_request r, std::uint32_t peer_server, bool auth_answered,
@@ -171,6 +178,7 @@ private:
   bool b_provisional_ = false;  // B sent a provisional: a CANCEL may go
   bool cancel_pending_ = false;
   bool cancel_sent_ = false;
+  std::size_t next_route_ = 0;  // index into setup_.fallbacks
 };
 
 }  // namespace tollgate::b2bua

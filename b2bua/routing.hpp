@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "b2bua/effect.hpp"
 #include "config/config.hpp"
@@ -45,5 +46,13 @@ std::string rewrite_number(std::string_view callee, unsigned strip, std::string_
 /// Routes `callee`: a registered endpoint first, then longest prefix; nullopt means 404.
 std::optional<route> route_call(std::string_view callee, const endpoint_lookup& lookup,
                                 std::span<const config::routing_gateway> gateways);
+
+/// At most this many routes are tried for one call.
+inline constexpr std::size_t max_routes = 4;
+/// Every route for `callee` in the order to try them: the registered endpoint alone, else
+/// each gateway with a matching prefix, longest prefix first (configuration order on a tie),
+/// at most max_routes. Empty means 404. The first is route_call's answer.
+std::vector<route> route_alternatives(std::string_view callee, const endpoint_lookup& lookup,
+                                      std::span<const config::routing_gateway> gateways);
 
 }  // namespace tollgate::b2bua

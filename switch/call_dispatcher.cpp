@@ -143,8 +143,13 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
     case b2bua::authorization_outcome::authorized: break;
   }
 
-  auto route = b2bua::route_call(
+  auto routes = b2bua::route_alternatives(
       b2bua::callee_of(m), [this](std::string_view endpoint) { return contact_of(endpoint); }, c.routing_gateways);
+  std::optional<b2bua::route> route;
+  if (!routes.empty()) {
+    route = std::move(routes.front());
+    routes.erase(routes.begin());
+  }
   auto invite = own(m);
   if (!invite) return;
   const local_address local = services_.sender.local_for(from, route ? route->address : source.as_destination());
@@ -156,8 +161,9 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   o.random = services_.random;
   const std::uint64_t serial = next_serial_++;
   entry e;
-  e.call = std::make_unique<b2bua::call>(std::move(*invite), b2bua::call_setup{source, a.account, a.mode, std::move(route)},
-                                         std::move(o), now);
+  e.call = std::make_unique<b2bua::call>(
+      std::move(*invite), b2bua::call_setup{source, a.account, a.mode, std::move(route), std::move(routes)},
+      std::move(o), now);
   e.a_peer = source.as_destination();
   b2bua::call& placed = *e.call;
   by_call_id_[placed.a_call_id()] = serial;
@@ -171,7 +177,9 @@ void call_dispatcher::on_transport_failed(std::uint64_t call, const b2bua::desti
   const auto it = calls_.find(call);
   if (it == calls_.end()) return;
   ++counters_.transport_failures;
-  deliver(call, b2bua::transport_failed{to == it->second.a_peer ? b2bua::leg::a : b2bua::leg::b}, now);
+  const bool a_leg = to == it->second.a_peer;
+  if (!a_leg && !(to == it->second.call->b_peer())) return;  // a gateway the call has failed over from
+  deliver(call, b2bua::transport_failed{a_leg ? b2bua::leg::a : b2bua::leg::b}, now);
 }
 
 void call_dispatcher::on_tick(base::timestamp now) {

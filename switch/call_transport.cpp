@@ -18,6 +18,10 @@ namespace {
 constexpr auto name_lifetime = std::chrono::seconds(60);
 constexpr auto failed_name_lifetime = std::chrono::seconds(5);
 constexpr std::size_t max_source_cache = 1024;
+constexpr std::size_t max_recent_per_destination = 64;
+constexpr std::size_t max_recent_destinations = 4096;
+
+std::string udp_key(const base::ip_address& ip, std::uint16_t port) { return ip.to_string() + " " + std::to_string(port); }
 
 std::string host_text(const base::ip_address& ip) {
   const std::string text = ip.to_string();
@@ -44,7 +48,37 @@ std::optional<base::ip_address> source_address_towards(const base::ip_address& r
 call_transport::call_transport(asio::io_context& io, const std::vector<std::unique_ptr<udp_transport>>& udp,
                                const std::vector<std::unique_ptr<tcp_transport>>& tcp, const base::clock& clock,
                                failure_handler on_failure)
-    : io_(io), udp_(udp), tcp_(tcp), clock_(clock), on_failure_(std::move(on_failure)) {}
+    : io_(io), udp_(udp), tcp_(tcp), clock_(clock), on_failure_(std::move(on_failure)) {
+  for (const auto& u : udp_) {
+    u->on_unreachable([this](const base::ip_address& ip, std::uint16_t port) { on_unreachable(ip, port); });
+  }
+}
+
+void call_transport::on_unreachable(const base::ip_address& ip, std::uint16_t port) {
+  const auto it = recent_udp_.find(udp_key(ip.unmapped(), port));
+  if (it == recent_udp_.end()) return;
+  const auto since = clock_.steady_now() - unreachable_window;
+  std::vector<udp_send> sends = std::move(it->second);
+  recent_udp_.erase(it);
+  for (const auto& s : sends) {
+    if (s.at < since) continue;
+    ++counters_.unreachable;
+    fail(s.to, s.call);
+  }
+}
+
+void call_transport::remember_udp(const base::ip_address& ip, const b2bua::destination& to, std::uint64_t call) {
+  const auto now = clock_.steady_now();
+  const auto since = now - unreachable_window;
+  if (recent_udp_.size() >= max_recent_destinations) {
+    std::erase_if(recent_udp_, [since](const auto& kv) { return kv.second.empty() || kv.second.back().at < since; });
+    if (recent_udp_.size() >= max_recent_destinations) recent_udp_.clear();
+  }
+  auto& sends = recent_udp_[udp_key(ip, to.port)];
+  std::erase_if(sends, [since, call](const udp_send& s) { return s.at < since || s.call == call; });
+  if (sends.size() >= max_recent_per_destination) sends.erase(sends.begin());
+  sends.push_back({call, to, now});
+}
 
 void call_transport::send(const b2bua::destination& to, std::string text, std::uint64_t call) {
   std::string_view host = to.host;
@@ -64,6 +98,7 @@ void call_transport::send_to(const base::ip_address& ip, const b2bua::destinatio
       fail(to, call);
       return;
     }
+    if (call != 0) remember_udp(ip, to, call);
     ++counters_.sent;
     return;
   }

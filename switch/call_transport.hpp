@@ -26,6 +26,7 @@ struct call_transport_counters {
   std::uint64_t sent = 0;
   std::uint64_t send_failures = 0;
   std::uint64_t resolve_failures = 0;
+  std::uint64_t unreachable = 0;  // calls failed by an ICMP port unreachable
 };
 
 class call_transport final : public call_sender {
@@ -43,6 +44,10 @@ public:
   local_address local_for(const peer& caller, const b2bua::destination& callee) override;
 
   const call_transport_counters& counters() const { return counters_; }
+  /// `ip`:`port` answered ICMP port unreachable: every call that sent there over UDP in the
+  /// last `unreachable_window` fails (transport_failed), as if its send had failed.
+  void on_unreachable(const base::ip_address& ip, std::uint16_t port);
+  static constexpr std::chrono::milliseconds unreachable_window{2000};
 
 private:
   struct resolution {
@@ -56,7 +61,13 @@ private:
     };
     std::vector<waiting_send> waiting;  // sent once resolved
   };
+  struct udp_send {
+    std::uint64_t call = 0;
+    b2bua::destination to;
+    base::steady_timestamp at{};
+  };
   void send_to(const base::ip_address& ip, const b2bua::destination& to, std::string text, std::uint64_t call);
+  void remember_udp(const base::ip_address& ip, const b2bua::destination& to, std::uint64_t call);
   void fail(const b2bua::destination& to, std::uint64_t call);
   void resolve(const b2bua::destination& to, std::string text, std::uint64_t call);
   udp_transport* udp_for(const base::ip_address& ip) const;
@@ -69,6 +80,9 @@ private:
   failure_handler on_failure_;
   std::unordered_map<std::string, resolution> names_;
   std::unordered_map<base::ip_address, base::ip_address> source_towards_;  // bounded cache
+  /// Recent UDP sends of calls by "ip port", to find whose destination an ICMP error names
+  /// (bounded: entries older than unreachable_window go, and at most a few per destination).
+  std::unordered_map<std::string, std::vector<udp_send>> recent_udp_;
   call_transport_counters counters_;
 };
 

@@ -22,6 +22,8 @@ namespace tollgate::switch_ {
 class udp_transport {
 public:
   using handler = std::function<std::optional<outbound>(std::string_view datagram, const peer& from)>;
+  /// A destination we sent to answered ICMP port unreachable.
+  using unreachable_handler = std::function<void(const base::ip_address& ip, std::uint16_t port)>;
 
   /// Binds `local` (IPv6 sockets are v6-only, so "[::]" and "0.0.0.0" can both be bound).
   static std::variant<std::unique_ptr<udp_transport>, std::error_code> open(boost::asio::io_context& io,
@@ -37,17 +39,27 @@ public:
   /// IPv4-mapped addresses); the error when the kernel refuses it.
   std::error_code send_to(const base::ip_address& ip, std::uint16_t port, std::string_view bytes);
   std::uint64_t send_errors() const { return send_errors_; }
+  /// The socket reads its ICMP errors (IP_RECVERR): each port unreachable is handed here.
+  void on_unreachable(unreachable_handler h) { on_unreachable_ = std::move(h); }
+  std::uint64_t unreachable_reports() const { return unreachable_reports_; }
 
 private:
   udp_transport(boost::asio::ip::udp::socket socket, handler on_datagram);
   void do_receive();
   void on_receive(const boost::system::error_code& ec, std::size_t n);
+  /// Sends one datagram; an ICMP error pending from an earlier send (ECONNREFUSED, which
+  /// says nothing about this destination) is read from the error queue and the send retried.
+  void send_datagram(const boost::asio::ip::udp::endpoint& to, std::string_view bytes, boost::system::error_code& ec);
+  /// Reads the socket's error queue (bounded), reporting every port unreachable.
+  void drain_errors();
 
   boost::asio::ip::udp::socket socket_;
   handler on_datagram_;
   boost::asio::ip::udp::endpoint sender_;
   std::array<char, 65536> buffer_{};
   std::uint64_t send_errors_ = 0;
+  unreachable_handler on_unreachable_;
+  std::uint64_t unreachable_reports_ = 0;
 };
 
 }  // namespace tollgate::switch_

@@ -100,7 +100,7 @@ TEST_CASE("a report that crosses a threshold blocks in the kernel, in agent.db a
   CHECK(a.core.counters().reports[static_cast<std::size_t>(policy::report_type::illegal_call)] == 3);
 }
 
-TEST_CASE("suspensions are stored and pushed to the switch; expiry unsuspends", "[agent][core]") {
+TEST_CASE("suspensions are stored and pushed to the switch, expiry unsuspends", "[agent][core]") {
   test::temp_dir dir;
   test::fake_kernel kernel;
   base::manual_clock clock(t0);

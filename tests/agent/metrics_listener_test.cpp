@@ -124,7 +124,7 @@ TEST_CASE("metrics listener: an oversized or garbled request is closed unanswere
   CHECK(t.listener.stats().bad_requests == 2);
 }
 
-TEST_CASE("metrics listener: a silent client is dropped after the timeout; stop() closes the port",
+TEST_CASE("metrics listener: a silent client is dropped after the timeout, stop() closes the port",
           "[agent][metrics]") {
   metrics_listener_options options;
   options.timeout = 200ms;

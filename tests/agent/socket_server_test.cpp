@@ -64,7 +64,7 @@ TEST_CASE("reports are delivered and commands answered in order", "[agent][socke
   CHECK(stats.accepted == 1);
 }
 
-TEST_CASE("garbage is counted by kind and answered; the connection stays", "[agent][socket_server]") {
+TEST_CASE("garbage is counted by kind and answered, the connection stays", "[agent][socket_server]") {
   running_server server;
   line_client client(server.path());
   REQUIRE(client.send("garbage\n[1,2]\n{\"hello\":1}\n{\"time\":1,\"type\":\"illegal_call\"}\n"
@@ -97,7 +97,7 @@ TEST_CASE("garbage is counted by kind and answered; the connection stays", "[age
   CHECK(server.connections() == 1);
 }
 
-TEST_CASE("a line of exactly 64 KiB is served; a longer one is refused and closes the connection",
+TEST_CASE("a line of exactly 64 KiB is served, a longer one is refused and closes the connection",
           "[agent][socket_server]") {
   running_server server;
   SECTION("exactly the limit") {
@@ -182,7 +182,7 @@ TEST_CASE("many clients at once each get their own answers in order", "[agent][s
   CHECK(server.wait_connections(0));
 }
 
-TEST_CASE("audit --follow connections get published rows; others do not", "[agent][socket_server]") {
+TEST_CASE("audit --follow connections get published rows, others do not", "[agent][socket_server]") {
   running_server server;
   line_client follower(server.path());
   line_client other(server.path());

@@ -37,13 +37,14 @@ struct fixture {
   std::optional<call> c;
   effects all;  // every effect so far
   std::vector<store::cdr_record> cdrs;
+  std::vector<route> fallbacks;  // for the next start()
 
   effects start(const test::invite_spec& spec = {}, std::optional<route> r = gateway_route()) {
     call_options o;
     o.local_host = "192.0.2.1";
     o.random = [this] { return ++counter; };
     o.no_answer_timeout = 60s;
-    call_setup s{caller_src, "customer-a", store::billing_mode::gateway, std::move(r)};
+    call_setup s{caller_src, "customer-a", store::billing_mode::gateway, std::move(r), fallbacks};
     c.emplace(test::parse(test::invite_text(spec)), std::move(s), std::move(o), now);
     return keep(c->start(now));
   }
@@ -547,4 +548,102 @@ TEST_CASE("our own B leg INVITE coming back (a routing loop) is refused 482, and
   CHECK(f.cdrs[0].disconnect_code == 482);
   f.run_out();
   CHECK(f.c->ended());
+}
+
+TEST_CASE("an unreachable or 503 gateway fails over to the next route, but not after a provisional",
+          "[b2bua][call]") {
+  const destination second{"192.0.2.60", 5070, config::transport::udp};
+  route next = gateway_route();
+  next.target = "carrier-2";
+  next.request_uri = "sip:0044123456@192.0.2.60:5070";
+  next.address = second;
+  SECTION("transport failure, then answered by the second gateway") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    fx = f.keep(f.c->on_event(transport_failed{leg::b}, f.now));
+    CHECK(test::sent(fx, "SIP/2.0 5").empty());
+    const auto retried = test::sent(fx, "INVITE ");
+    REQUIRE(retried.size() == 1);
+    CHECK(retried[0].to == second);
+    const sip::message invite = test::parse(retried[0].text);
+    CHECK(invite.request_uri_text() == "sip:0044123456@192.0.2.60:5070");
+    CHECK(invite.call_id() == first.call_id());
+    CHECK(invite.cseq()->number > first.cseq()->number);
+    CHECK(invite.top_via()->branch() != first.top_via()->branch());
+    fx = f.feed(test::response_text(invite, 200, "b2tag", "192.0.2.60", "v=0\r\n"));
+    CHECK(test::only(fx, "SIP/2.0 200").call_id() == "a-call-1");
+    CHECK(test::sent(fx, "ACK ").empty());  // the caller's ACK goes on end to end
+    CHECK(f.c->cdr().routing_gateway == "carrier-2");
+  }
+  SECTION("503 without a provisional: the next gateway; 503 from the last one goes to the caller") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    fx = f.feed(test::response_text(first, 503, "b1tag", "192.0.2.50"));
+    CHECK(test::only(fx, "ACK ").call_id() == first.call_id());
+    CHECK(test::sent(fx, "SIP/2.0 503").empty());
+    const auto retried = test::sent(fx, "INVITE ");
+    REQUIRE(retried.size() == 1);
+    CHECK(retried[0].to == second);
+    fx = f.feed(test::response_text(test::parse(retried[0].text), 503, "b2tag", "192.0.2.60"));
+    CHECK(test::sent(fx, "SIP/2.0 503").size() == 1);
+    CHECK(test::sent(fx, "INVITE ").empty());
+    f.run_out();
+    CHECK(f.c->ended());
+    REQUIRE(f.cdrs.size() == 1);
+    CHECK(f.cdrs[0].disconnect_code == 503);
+    CHECK(f.cdrs[0].routing_gateway == "carrier-2");
+  }
+  SECTION("a gateway that rang is not replaced: its 503 goes to the caller") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    f.feed(test::response_text(first, 180, "b1tag", "192.0.2.50"));
+    fx = f.feed(test::response_text(first, 503, "b1tag", "192.0.2.50"));
+    CHECK(test::sent(fx, "SIP/2.0 503").size() == 1);
+    CHECK(test::sent(fx, "INVITE ").empty());
+  }
+}
+
+TEST_CASE("Record-Route on either leg becomes that leg's route set (RFC 3261 §12.1)", "[b2bua][call]") {
+  fixture f;
+  test::invite_spec spec;
+  spec.extra = "Record-Route: <sip:p2.example.net;lr>, <sip:p1.example.net;lr>\r\n";
+  auto fx = f.start(spec);
+  callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+  CHECK(b.invite.header_values("Route").empty());  // the B leg INVITE carries none of A's routes
+  std::string ok = b.respond(200, b_sdp);
+  ok.insert(ok.find("Call-ID:"), "Record-Route: <sip:c1.example.com;lr>\r\nRecord-Route: <sip:c2.example.com;lr>\r\n");
+  fx = f.feed(ok);
+  // The caller's 200 returns A's Record-Route as received (the caller builds its route set).
+  const sip::message a_ok = test::only(fx, "SIP/2.0 200");
+  REQUIRE(a_ok.record_routes());
+  REQUIRE(a_ok.record_routes()->size() == 2);
+  CHECK(a_ok.record_routes()->at(0).address.text == "sip:p2.example.net;lr");
+  const std::string a_tag(a_ok.to()->tag());
+  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
+                                   "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=" + a_tag,
+                                   "a-call-1", 1));
+  // The ACK on B: B's route set, the 2xx's Record-Route reversed (we are its UAC).
+  const sip::message ack = test::only(fx, "ACK ");
+  REQUIRE(ack.routes());
+  REQUIRE(ack.routes()->size() == 2);
+  CHECK(ack.routes()->at(0).address.text == "sip:c2.example.com;lr");
+  CHECK(ack.routes()->at(1).address.text == "sip:c1.example.com;lr");
+
+  // The callee hangs up: the BYE to A follows A's route set in order (we are its UAS).
+  fx = f.feed(test::dialog_request("BYE", "sip:192.0.2.1:5060", "192.0.2.50", "z9hG4bKbb1",
+                                   "<sip:0044123456@192.0.2.50>;tag=btag",
+                                   std::string("<sip:1001@192.0.2.1>;tag=") + std::string(b.invite.from()->tag()),
+                                   f.c->b_call_id(), 7));
+  const sip::message bye = test::only(fx, "BYE ");
+  CHECK(bye.call_id() == "a-call-1");
+  REQUIRE(bye.routes());
+  REQUIRE(bye.routes()->size() == 2);
+  CHECK(bye.routes()->at(0).address.text == "sip:p2.example.net;lr");
+  CHECK(bye.routes()->at(1).address.text == "sip:p1.example.net;lr");
 }

@@ -76,3 +76,32 @@ TEST_CASE("a registered endpoint comes before gateways and nothing matching mean
   CHECK_FALSE(route_call("2000", lookup, gws));
   CHECK_FALSE(route_call("2000", endpoint_lookup{}, {}));
 }
+
+TEST_CASE("route alternatives: every matching gateway, longest prefix first, bounded", "[b2bua][routing]") {
+  std::vector<config::routing_gateway> gateways;
+  for (const auto& [name, prefix] : std::vector<std::pair<std::string, std::string>>{
+           {"any", ""}, {"uk-1", "0044"}, {"fr", "0033"}, {"uk-2", "0044"}, {"intl", "00"}}) {
+    config::routing_gateway g;
+    g.name = name;
+    g.host = "192.0.2.9";
+    g.prefixes = {prefix};
+    gateways.push_back(g);
+  }
+  const auto routes = route_alternatives("0044123", {}, gateways);
+  REQUIRE(routes.size() == 4);
+  CHECK(routes[0].target == "uk-1");
+  CHECK(routes[1].target == "uk-2");
+  CHECK(routes[2].target == "intl");
+  CHECK(routes[3].target == "any");
+  CHECK(routes[0].target == route_call("0044123", {}, gateways)->target);
+  CHECK(route_alternatives("0033", {}, gateways).size() == 3);
+  gateways.erase(gateways.begin());  // no catch-all
+  CHECK(route_alternatives("1234", {}, gateways).empty());
+  // A registered endpoint is the only route.
+  const auto online = [](std::string_view) {
+    return std::optional<registered_contact>{registered_contact{"sip:x@192.0.2.3", {"192.0.2.3", 5060, config::transport::udp}}};
+  };
+  const auto endpoint = route_alternatives("0044123", online, gateways);
+  REQUIRE(endpoint.size() == 1);
+  CHECK(endpoint[0].kind == route_kind::endpoint);
+}

@@ -93,7 +93,7 @@ TEST_CASE("check: the running parameters are audited, not the file's", "[ctl][ch
   CHECK(result.out.find("1 finding(s), 1 of severity medium or high\n") != std::string::npos);
 }
 
-TEST_CASE("check: a weak config lists each finding with its fix; low findings alone pass", "[ctl][check]") {
+TEST_CASE("check: a weak config lists each finding with its fix, low findings alone pass", "[ctl][check]") {
   const auto c = parse(weak);
   const auto s = reachable(c->parameters);
   const auto found = ids(ctl::check_findings(*c, s));

@@ -147,7 +147,7 @@ TEST_CASE("client non-INVITE: Timer E doubles up to T2, Timer F times out", "[si
   CHECK(reason == termination_reason::timeout);
 }
 
-TEST_CASE("client non-INVITE: in proceeding E is T2; final response, then Timer K", "[sip][client_transaction]") {
+TEST_CASE("client non-INVITE: in proceeding E is T2, final response, then Timer K", "[sip][client_transaction]") {
   auto tx = client_transaction::non_invite(timer_config{}, transport_kind::unreliable);
   tx.start(t0);
   auto out = tx.on_timer(timer_id::E, t0 + 500ms);

@@ -127,7 +127,7 @@ TEST_CASE("server non-INVITE: trying, proceeding, completed, Timer J", "[sip][se
   CHECK(tx.last_status() == 200);
 }
 
-TEST_CASE("server non-INVITE over a reliable transport: J is zero; transport errors end", "[sip][server_transaction]") {
+TEST_CASE("server non-INVITE over a reliable transport: J is zero, transport errors end", "[sip][server_transaction]") {
   auto tx = server_transaction::non_invite(timer_config{}, transport_kind::reliable);
   tx.start(t0);
   CHECK(ended(tx.respond(401, t0))->reason == termination_reason::completed);

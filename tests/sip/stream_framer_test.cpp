@@ -36,7 +36,7 @@ TEST_CASE("a large append yields every message in turn", "[sip][stream_framer]")
   CHECK(framer.next().status == parse_status::need_more);
 }
 
-TEST_CASE("framing errors are fatal; validation errors are not", "[sip][stream_framer]") {
+TEST_CASE("framing errors are fatal, validation errors are not", "[sip][stream_framer]") {
   stream_framer bad;
   bad.append("OPTIONS sip:a@b SIP/2.0\r\nl: -5\r\n\r\n" + register_request);
   const auto e = bad.next();

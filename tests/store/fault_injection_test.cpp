@@ -65,7 +65,7 @@ result<void> store_block(database& db, const block_row& row) {
 
 }  // namespace
 
-TEST_CASE("a CDR batch failing at any step writes nothing; the retry writes it once", "[store][fault]") {
+TEST_CASE("a CDR batch failing at any step writes nothing, the retry writes it once", "[store][fault]") {
   test::temp_dir dir;
   auto db = open_switch_db(dir.file("switch.db"));
   REQUIRE(db);

@@ -171,7 +171,7 @@ TEST_CASE("an answered call: relayed both ways by Call-ID, the CDR committed bef
   CHECK(f.calls.counters().failed == 0);
 }
 
-TEST_CASE("an illegal INVITE: the 403 leaves only after its CDR commit; a retransmission is answered from the cache",
+TEST_CASE("an illegal INVITE: the 403 leaves only after its CDR commit, a retransmission is answered from the cache",
           "[switch][call_dispatcher]") {
   dispatcher_fixture f;
   bt::invite_spec s;
@@ -243,7 +243,7 @@ TEST_CASE("512 queued rows are committed at once, without waiting for the timer"
   CHECK(f.calls.cdrs().counters().commits == 1);
 }
 
-TEST_CASE("only registered sources are challenged; unknown dialogs get 481; stray responses are dropped",
+TEST_CASE("only registered sources are challenged, unknown dialogs get 481, stray responses are dropped",
           "[switch][call_dispatcher]") {
   dispatcher_fixture f;
   store::binding_row row;

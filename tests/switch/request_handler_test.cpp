@@ -22,7 +22,7 @@ TEST_CASE("a retransmitted REGISTER gets the same answer and is counted once", "
   CHECK(f.handler.counters().retransmissions == 1);
 }
 
-TEST_CASE("malformed requests get 400 with a reason; responses and junk get nothing", "[switch][request_handler]") {
+TEST_CASE("malformed requests get 400 with a reason, responses and junk get nothing", "[switch][request_handler]") {
   switch_fixture f(2);
   const std::string bad_cseq =
       "REGISTER sip:tollgate SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.20:5062;branch=z9hG4bK1;rport\r\n"

@@ -29,7 +29,7 @@ TEST_CASE("the protocol's example command parses", "[wire][control_protocol]") {
   CHECK_FALSE(add.force);
 }
 
-TEST_CASE("blacklist_add without seconds is permanent; ids of any type are kept", "[wire][control_protocol]") {
+TEST_CASE("blacklist_add without seconds is permanent, ids of any type are kept", "[wire][control_protocol]") {
   const auto r = request_of(R"({"id":"abc","command":"blacklist_add","address":"2001:db8::1"})");
   CHECK(r.id == "abc");
   const auto& add = std::get<wire::blacklist_add_request>(r.what);
