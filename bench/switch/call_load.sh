@@ -5,13 +5,13 @@
 # 99.9% of its calls succeed. Prints each step with the switch's CPU and writes the figures
 # to bench/out/call_load.json.
 # Usage: bench/switch/call_load.sh [BUILD_DIR] [SECONDS_PER_STEP] [RATES...]
-#   defaults: build 5 500 1000 1500 2000 2500 3000 4000 5000 6000
+#   defaults: build 5 500 1000 2000 3000 4000 5000 6000 7000 8000
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
 seconds=${2:-5}
 shift 2 2>/dev/null || shift $#
 rates=("$@")
-((${#rates[@]})) || rates=(500 1000 1500 2000 2500 3000 4000 5000 6000)
+((${#rates[@]})) || rates=(500 1000 2000 3000 4000 5000 6000 7000 8000)
 here=$(cd "$(dirname "$0")" && pwd)
 scenarios=$here/../../tests/switch/sipp/calls
 out=${BENCH_OUT:-$here/../out}
@@ -58,12 +58,16 @@ for _ in $(seq 1 200); do grep -q running "$work/switch.log" 2>/dev/null && brea
 grep -q running "$work/switch.log" || { cat "$work/switch.log"; exit 1; }
 # The carrier answers every call of every step; it runs until the end.
 timeout 900 sipp -sf "$scenarios/uas_answer.xml" -i 127.0.0.10 -p "$carrier_port" -nostdin -l 100000 \
-  -max_socket 100 >"$work/carrier.out" 2>&1 </dev/null &
+  -max_socket 100 -buff_size 4194304 >"$work/carrier.out" 2>&1 </dev/null &
 carrier_pid=$!
 for _ in $(seq 1 100); do ss -lun | grep -q ":$carrier_port " && break; sleep 0.05; done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
+# UDP datagrams dropped by full receive buffers: on the switch's socket, and on every socket
+# of this host (the switch's, SIPp's and anything else running).
+switch_drops() { ss -uamnH "sport = :$port" | grep -o ',d[0-9]*)' | tr -dc '0-9'; }
+udp_rcvbuf_errors() { awk '/^Udp: [0-9]/ {print $6}' /proc/net/snmp; }
 cdr_rows() { sqlite3 "file:$work/state/switch.db?mode=ro" 'select count(*) from cdr' 2>/dev/null || echo 0; }
 
 best_rate=0 best_cps=0 best_cpu=0 total=0
@@ -72,13 +76,17 @@ for rate in "${rates[@]}"; do
   calls=$((rate * seconds))
   rm -f "$work/stat.csv"
   before=$(cpu_ticks "$switch_pid")
+  drops_before=$(udp_rcvbuf_errors)
+  switch_drops_before=$(switch_drops)
   start=$(date +%s.%N)
   timeout $((seconds * 4 + 60)) sipp "127.0.0.1:$port" -sf "$scenarios/uac_call.xml" -inf "$work/users.csv" \
-    -i 127.0.0.2 -p "$caller_port" -r "$rate" -m "$calls" -l $((rate * 10)) -nostdin -timeout $((seconds * 4 + 30))s \
+    -i 127.0.0.2 -p "$caller_port" -r "$rate" -m "$calls" -l $((rate * 10)) -nostdin -timeout $((seconds * 4 + 30))s -buff_size 4194304 \
     -trace_stat -stf "$work/stat.csv" -fd 1 -trace_err -error_file "$work/caller-$rate.err" >"$work/caller.out" 2>&1
   code=$?
   end=$(date +%s.%N)
   after=$(cpu_ticks "$switch_pid")
+  drops=$(($(udp_rcvbuf_errors) - drops_before))
+  sw_drops=$(($(switch_drops) - switch_drops_before))
   total=$((total + calls))
   read -r ok failed < <(python3 - "$work/stat.csv" <<'PY'
 import csv, sys
@@ -95,8 +103,8 @@ ratio = int(ok) / int(calls)
 cpu = int(ticks) / int(hz) / elapsed * 100
 print(f"{ratio:.5f} {int(ok)/elapsed:.0f} {cpu:.0f} {elapsed:.2f}")' "$rate" "$calls" "$ok" "$failed" "$start" "$end" $((after - before)) "$hz")
   read -r ratio cps cpu elapsed <<<"$line"
-  echo "offered ${rate} cps: $ok of $calls calls succeeded ($failed failed, sipp exit $code) in ${elapsed} s = ${cps} cps, switch CPU ${cpu}% of one core"
-  json+="\"rate_${rate}_success_ratio\": $ratio, \"rate_${rate}_cps\": $cps, \"rate_${rate}_switch_cpu_percent\": $cpu, "
+  echo "offered ${rate} cps: $ok of $calls calls succeeded ($failed failed, sipp exit $code) in ${elapsed} s = ${cps} cps, switch CPU ${cpu}% of one core; datagrams dropped by full receive buffers: $sw_drops at the switch, $drops on the host"
+  json+="\"rate_${rate}_success_ratio\": $ratio, \"rate_${rate}_cps\": $cps, \"rate_${rate}_switch_cpu_percent\": $cpu, \"rate_${rate}_switch_rcvbuf_drops\": $sw_drops, \"rate_${rate}_host_rcvbuf_drops\": $drops, "
   if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 0.999 else 1)' "$ratio"; then
     best_rate=$rate best_cps=$cps best_cpu=$cpu
   else
