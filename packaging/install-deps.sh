@@ -22,10 +22,16 @@ test_packages=(
   tshark util-linux
 )
 
+# Only for `make bench` (--bench): the plots of bench/report.md.
+bench_packages=(
+  gnuplot-nox
+)
+
 wanted=("${build_packages[@]}")
 case "${1:-}" in
   --build-only) ;;
   --fuzz) wanted+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
+  --bench) wanted+=("${test_packages[@]}" "${bench_packages[@]}") ;;
   *) wanted+=("${test_packages[@]}") ;;
 esac
 

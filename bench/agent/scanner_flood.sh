@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The switch's CPU under a scanner flood, with the inspector on and off: the CPU the
 # NFQUEUE inspector saves the switch. Two namespaces on a veth pair; root.
+# The figures also go to $BENCH_OUT/scanner_flood.json (default bench/out/) for the report.
 # Usage: bench/agent/scanner_flood.sh BUILD_DIR [PACKETS]
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
 packets=${2:-100000}
 here=$(cd "$(dirname "$0")" && pwd)
+bench_out=${BENCH_OUT:-$here/../out}
+mkdir -p "$bench_out"
 source "$here/../../tests/support/netns.sh"
 
 server=tgfl$$s
@@ -23,10 +26,10 @@ make_link "$server" "$attacker"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run_case INSPECT_ENABLE BLACKLIST: the inspector on or off; the blacklist (and its
-# scanner rule) on or off.
+# run_case NAME INSPECT_ENABLE BLACKLIST: the inspector on or off; the blacklist (and its
+# scanner rule) on or off. Appends NAME's figures to $work/figures.
 run_case() {
-  local inspect=$1 blacklist=$2
+  local case_name=$1 inspect=$2 blacklist=$3
   rm -rf "$work/state" "$work/agent.sock"
   cat > "$work/tollgate.toml" <<TOML
 [switch]
@@ -70,11 +73,24 @@ for i in range(n):
   hz=$(getconf CLK_TCK)
   awk -v i="$inspect blacklist=$blacklist" -v n="$packets" -v ns="$elapsed_ns" -v s=$((after - before)) -v a=$((agent_after - agent_before)) \
     -v hz="$hz" 'BEGIN { printf "inspect=%s packets=%d offered_pps=%.0f switch_cpu_s=%.2f agent_cpu_s=%.2f\n", i, n, n / (ns / 1e9), s / hz, a / hz }'
+  awk -v c="$case_name" -v n="$packets" -v ns="$elapsed_ns" -v s=$((after - before)) -v a=$((agent_after - agent_before)) \
+    -v hz="$hz" 'BEGIN { printf "%s_offered_pps %.0f\n%s_switch_cpu_s %.2f\n%s_agent_cpu_s %.2f\n", c, n / (ns / 1e9), c, s / hz, c, a / hz }' \
+    >>"$work/figures"
   kill "$switch" "$agent"
   wait "$switch" "$agent" 2>/dev/null
   pids=()
 }
 
-run_case 0 0  # every scanner packet reaches the switch
-run_case 1 0  # the inspector drops them all, the switch sees none
-run_case 1 1  # the first one blocks the source; the kernel drops the rest
+run_case no_inspector 0 0   # every scanner packet reaches the switch
+run_case inspector 1 0      # the inspector drops them all, the switch sees none
+run_case scanner_block 1 1  # the first one blocks the source; the kernel drops the rest
+
+python3 - "$work/figures" "$packets" "$bench_out/scanner_flood.json" <<'PY'
+import json, sys
+figures = {"packets": int(sys.argv[2])}
+for line in open(sys.argv[1]):
+    name, value = line.split()
+    figures[name] = float(value)
+with open(sys.argv[3], "w") as f:
+    json.dump(figures, f, indent=1)
+PY

@@ -14,7 +14,7 @@ rates=("$@")
 ((${#rates[@]})) || rates=(500 1000 2000 3000 4000 5000 6000 7000 8000)
 here=$(cd "$(dirname "$0")" && pwd)
 scenarios=$here/../../tests/switch/sipp/calls
-out=$here/../out
+out=${BENCH_OUT:-$here/../out}
 mkdir -p "$out"
 work=$(mktemp -d /tmp/tollgate-call-load-XXXXXX)
 switch_pid=

@@ -14,7 +14,7 @@ shift 2 2>/dev/null || shift $#
 rates=("$@")
 ((${#rates[@]})) || rates=(10000 20000 30000 40000 50000 60000 0)
 here=$(cd "$(dirname "$0")" && pwd)
-out=$here/../out
+out=${BENCH_OUT:-$here/../out}
 mkdir -p "$out"
 work=$(mktemp -d /tmp/tollgate-illegal-load-XXXXXX)
 switch_pid=
