@@ -313,15 +313,20 @@ TEST_CASE("Max-Forwards 0 is refused with 483, no route with 404", "[b2bua][call
 
 namespace {
 
+// A request from the caller in its confirmed dialog, whose To tag (the call's) is `a_tag`.
+std::string from_caller(std::string_view method, std::string_view branch, const std::string& a_tag, unsigned cseq,
+                        std::string_view body = {}) {
+  return test::dialog_request(method, "sip:192.0.2.1:5060", "198.51.100.7", branch, "<sip:1001@198.51.100.7>;tag=ftag1",
+                              "<sip:0044123456@192.0.2.1>;tag=" + a_tag, "a-call-1", cseq, body);
+}
+
 // Brings a call to confirmed; returns the B INVITE and A's tag.
 std::pair<callee_side, std::string> confirmed(fixture& f) {
   auto fx = f.start();
   callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
   fx = f.feed(b.respond(200, b_sdp));
   const std::string a_tag(test::only(fx, "SIP/2.0 200").to()->tag());
-  f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack1",
-                              "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>;tag=" + a_tag,
-                              "a-call-1", 1));
+  f.feed(from_caller("ACK", "z9hG4bKack1", a_tag, 1));
   REQUIRE(f.c->state() == call_state::confirmed);
   return {std::move(b), a_tag};
 }
@@ -352,10 +357,7 @@ TEST_CASE("BYE from the callee goes to the caller in the caller's dialog", "[b2b
 TEST_CASE("re-INVITE and UPDATE are relayed with each leg's own CSeq", "[b2bua][call]") {
   fixture f;
   auto [b, a_tag] = confirmed(f);
-  const std::string from_a = "<sip:1001@198.51.100.7>;tag=ftag1";
-  const std::string to_a = "<sip:0044123456@192.0.2.1>;tag=" + a_tag;
-  auto fx = f.feed(test::dialog_request("INVITE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKre1", from_a, to_a,
-                                        "a-call-1", 2, "v=0\r\nhold\r\n"));
+  auto fx = f.feed(from_caller("INVITE", "z9hG4bKre1", a_tag, 2, "v=0\r\nhold\r\n"));
   const sip::message reinvite = test::only(fx, "INVITE ");
   CHECK(reinvite.call_id() == f.c->b_call_id());
   CHECK(reinvite.cseq()->number == 2);
@@ -363,8 +365,7 @@ TEST_CASE("re-INVITE and UPDATE are relayed with each leg's own CSeq", "[b2bua][
   CHECK(reinvite.to()->tag() == "btag");
 
   // A concurrent request while one is relayed: 491.
-  fx = f.feed(test::dialog_request("UPDATE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKup0", from_a, to_a,
-                                   "a-call-1", 3));
+  fx = f.feed(from_caller("UPDATE", "z9hG4bKup0", a_tag, 3));
   CHECK(test::sent(fx, "SIP/2.0 491").size() == 1);
 
   fx = f.feed(test::response_text(reinvite, 200, "btag", "192.0.2.50", "v=0\r\nheld\r\n"));
@@ -372,8 +373,7 @@ TEST_CASE("re-INVITE and UPDATE are relayed with each leg's own CSeq", "[b2bua][
   CHECK(ok.call_id() == "a-call-1");
   CHECK(ok.cseq()->number == 2);
   CHECK(ok.body() == "v=0\r\nheld\r\n");
-  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKack2", from_a, to_a,
-                                   "a-call-1", 2));
+  fx = f.feed(from_caller("ACK", "z9hG4bKack2", a_tag, 2));
   CHECK(test::only(fx, "ACK ").cseq()->number == 2);
 
   // UPDATE from the callee.
@@ -512,16 +512,12 @@ TEST_CASE("a re-INVITE refused by the other side: the refusal is relayed and its
           "[b2bua][call]") {
   fixture f;
   auto [b, a_tag] = confirmed(f);
-  const std::string from_a = "<sip:1001@198.51.100.7>;tag=ftag1";
-  const std::string to_a = "<sip:0044123456@192.0.2.1>;tag=" + a_tag;
-  auto fx = f.feed(test::dialog_request("INVITE", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKre1", from_a, to_a,
-                                        "a-call-1", 2, "v=0\r\nvideo\r\n"));
+  auto fx = f.feed(from_caller("INVITE", "z9hG4bKre1", a_tag, 2, "v=0\r\nvideo\r\n"));
   const sip::message reinvite = test::only(fx, "INVITE ");
   fx = f.feed(test::response_text(reinvite, 488, "btag", "192.0.2.50"));
   CHECK(test::only(fx, "SIP/2.0 488").call_id() == "a-call-1");
   CHECK(test::only(fx, "ACK ").call_id() == f.c->b_call_id());  // B's client transaction ACKs
-  fx = f.feed(test::dialog_request("ACK", "sip:192.0.2.1:5060", "198.51.100.7", "z9hG4bKre1", from_a, to_a,
-                                   "a-call-1", 2));
+  fx = f.feed(from_caller("ACK", "z9hG4bKre1", a_tag, 2));
   CHECK(test::sent(fx, "ACK ").empty());
   CHECK(test::sent(fx, "SIP/2.0").empty());
   // No 488 retransmission after the ACK: timers only for the absorbed retransmissions (Timer I).

@@ -9,11 +9,7 @@
 # Usage: agent_restart_test.sh BUILD_DIR
 set -uo pipefail
 source "$(dirname "$0")/lab.sh"
-lab_init "$1"
-lab_topology
-lab_config "SS_ENDPOINTREGISTERSUSPENDTIME = 600"
-lab_start
-lab_office_start 15 4
+lab_up "$1" 15 "SS_ENDPOINTREGISTERSUSPENDTIME = 600"
 
 # guess ROLE ADDRESS ENDPOINT COUNT PORT [TIMEOUT]: COUNT wrong-password registrations.
 guess() {

@@ -8,11 +8,7 @@
 # Usage: crack_test.sh BUILD_DIR
 set -uo pipefail
 source "$(dirname "$0")/lab.sh"
-lab_init "$1"
-lab_topology
-lab_config "INSPECT_ENABLE = 0" "BLACKLIST_REGISTER_FAILURES = 6"
-lab_start
-lab_office_start 8 4
+lab_up "$1" 8 "INSPECT_ENABLE = 0" "BLACKLIST_REGISTER_FAILURES = 6"
 
 seq -f 'guess%04g' 1 300 >"$LAB_WORK/words.txt"
 # svcrack goes on guessing through the suspension (every refusal counts against its source)

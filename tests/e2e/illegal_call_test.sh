@@ -8,11 +8,7 @@
 # Usage: illegal_call_test.sh BUILD_DIR
 set -uo pipefail
 source "$(dirname "$0")/lab.sh"
-lab_init "$1"
-lab_topology
-lab_config "BLACKLIST_ILLEGAL_CALLS = 3"
-lab_start
-lab_office_start 10 4 2
+lab_up "$1" 10 "BLACKLIST_ILLEGAL_CALLS = 3"
 
 burst=10
 printf 'SEQUENTIAL\n100;0972599%s;x;\n' "$RANDOM" >"$LAB_WORK/illegal.csv"

@@ -5,11 +5,7 @@
 # Usage: ipv6_rotation_test.sh BUILD_DIR
 set -uo pipefail
 source "$(dirname "$0")/lab.sh"
-lab_init "$1"
-lab_topology
-lab_config "BLACKLIST_IPV6_PREFIX = 64"
-lab_start
-lab_office_start 10 4
+lab_up "$1" 10 "BLACKLIST_IPV6_PREFIX = 64"
 
 printf 'SEQUENTIAL\n1010;[authentication username=1010 password=wrong-guess];\n' >"$LAB_WORK/guess.csv"
 used=0

@@ -20,6 +20,7 @@
 # Usage: source lab.sh; lab_init BUILD_DIR; lab_topology; lab_config [PARAM = VALUE]...;
 #   lab_start; lab_office_start SECONDS; (the attack; checks with lab_count, lab_blocked,
 #   lab_audit_count, lab_cdr_count); lab_office_checks; summary
+#   A scenario's first steps in one: lab_up BUILD_DIR SECONDS [PARAM = VALUE]...
 
 lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$lab_here/../support/netns.sh"
@@ -291,6 +292,19 @@ lab_start() {
   lab_counters
   lab_start_agent
   lab_start_switch
+}
+
+# lab_up BUILD_DIR SECONDS [PARAM = VALUE]...: a scenario's lab: lab_init, lab_topology,
+# lab_config with these parameters, lab_start, and the office for SECONDS (4 registrations
+# and 2 calls a second).
+lab_up() {
+  local build=$1 seconds=$2
+  shift 2
+  lab_init "$build"
+  lab_topology
+  lab_config "$@"
+  lab_start
+  lab_office_start "$seconds" 4 2
 }
 
 lab_ctl() { "$LAB_BUILD/ctl/tollgatectl" --socket "$LAB_WORK/agent.sock" "$@"; }

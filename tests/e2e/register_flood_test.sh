@@ -6,11 +6,7 @@
 # Usage: register_flood_test.sh BUILD_DIR
 set -uo pipefail
 source "$(dirname "$0")/lab.sh"
-lab_init "$1"
-lab_topology
-lab_config "REGISTER_RATE_LIMIT = 10" "REGISTER_RATE_BURST = 10"
-lab_start
-lab_office_start 10 4
+lab_up "$1" 10 "REGISTER_RATE_LIMIT = 10" "REGISTER_RATE_BURST = 10"
 wait_for "the office's first registrations" 10 lab_office_registered
 
 rate=500

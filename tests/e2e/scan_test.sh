@@ -7,11 +7,7 @@
 # Usage: scan_test.sh BUILD_DIR
 set -uo pipefail
 source "$(dirname "$0")/lab.sh"
-lab_init "$1"
-lab_topology
-lab_config
-lab_start
-lab_office_start 10 4
+lab_up "$1" 10
 
 lab_in a2 timeout 30 svwar -e 1000-1100 -m REGISTER -p 5060 --maximumtime 3 "$LAB_SWITCH_V4" >"$LAB_WORK/svwar-a2.log" 2>&1
 check "inspector on: the scanner is blocked" wait_for "the block of $LAB_ATTACKER2" 10 lab_blocked "$LAB_ATTACKER2"

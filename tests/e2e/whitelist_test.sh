@@ -7,11 +7,7 @@
 # Usage: whitelist_test.sh BUILD_DIR
 set -uo pipefail
 source "$(dirname "$0")/lab.sh"
-lab_init "$1"
-lab_topology
-lab_config
-lab_start
-lab_office_start 10 4
+lab_up "$1" 10
 
 printf 'SEQUENTIAL\n1099;[authentication username=1099 password=not-the-password];\n' >"$LAB_WORK/admin.csv"
 check "a thousand failed registrations, every one answered with 403" \

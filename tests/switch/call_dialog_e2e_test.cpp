@@ -18,16 +18,11 @@ TEST_CASE("re-INVITE, UPDATE and INFO are relayed end to end in both directions"
   routing_gateway_spec g;
   g.port = carrier.port();
   g.prefixes = {"0044"};
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  switch_process sw(root, loopback_gateway_config(g));
   uac_options o;
   o.scenario = "dialog_uac.xml";
-  const auto caller = sipp_uac(sw, root, o);
-  const auto callee = carrier.wait();
-  INFO(caller.output << callee.output << sw.log());
-  CHECK(caller.exit_code == 0);
-  CHECK(callee.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 1);
-  REQUIRE(cdrs.size() == 1);
+  run_call(sw, root, carrier, o);
+  const auto cdrs = require_cdrs(sw, 1);
   CHECK(cdrs[0].disconnect_code == 200);
   CHECK(cdrs[0].disconnect_reason == "caller hung up");
   CHECK(cdrs[0].answer_time);
@@ -40,15 +35,14 @@ TEST_CASE("an INVITE with Max-Forwards 0 is refused with 483 and a CDR, the carr
   udp_client carrier;  // the routing gateway: must receive nothing
   routing_gateway_spec g;
   g.port = carrier.port();
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  switch_process sw(root, loopback_gateway_config(g));
   uac_options o;
   o.scenario = "dialog_uac_hops.xml";
   o.extra = {"-key", "max_forwards", "0"};
   const auto caller = sipp_uac(sw, root, o);
   INFO(caller.output << sw.log());
   CHECK(caller.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 1);
-  REQUIRE(cdrs.size() == 1);
+  const auto cdrs = require_cdrs(sw, 1);
   CHECK(cdrs[0].disconnect_code == 483);
   CHECK_FALSE(cdrs[0].answer_time);
   CHECK(carrier.receive(300ms).empty());
@@ -76,8 +70,7 @@ TEST_CASE("a routing loop back into the switch is refused 482 on every leg, with
   const auto caller = sipp_uac(sw, root, o);
   INFO(caller.output << sw.log());
   CHECK(caller.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 1);
-  REQUIRE(cdrs.size() == 1);
+  const auto cdrs = require_cdrs(sw, 1);
   CHECK(cdrs[0].disconnect_code == 482);
   CHECK(cdrs[0].account == "loop");
   CHECK(cdrs[0].routing_gateway == "itself");
@@ -100,7 +93,7 @@ TEST_CASE("an unreachable carrier (closed UDP port, refused TCP connection) fail
   routing_gateway_spec g;
   g.port = free_port();  // nothing listens there
   g.transport = transport;
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  switch_process sw(root, loopback_gateway_config(g));
   uac_options o;
   o.scenario = "dialog_uac_unreachable.xml";
   o.calls = 3;
@@ -111,8 +104,7 @@ TEST_CASE("an unreachable carrier (closed UDP port, refused TCP connection) fail
   CHECK(caller.exit_code == 0);
   // ICMP port unreachable (UDP) or the refused connection (TCP), not Timer B's 32 s.
   CHECK(took < 10s);
-  const auto cdrs = await_cdrs(sw, 3);
-  REQUIRE(cdrs.size() == 3);
+  const auto cdrs = require_cdrs(sw, 3);
   for (const auto& c : cdrs) {
     CHECK(c.disconnect_code == 503);
     CHECK(c.disconnect_reason == "callee unreachable");
@@ -136,17 +128,11 @@ TEST_CASE("two routing gateways for a prefix: the first unreachable, the call fa
   up.name = "up";
   up.port = carrier.port();
   up.prefixes = {"0044"};
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(down) +
-                              routing_gateway_config(up));
+  switch_process sw(root, loopback_gateway_config(down) + routing_gateway_config(up));
   const auto started = std::chrono::steady_clock::now();
-  const auto caller = sipp_uac(sw, root);
-  const auto callee = carrier.wait();
-  INFO(caller.output << callee.output << sw.log());
-  CHECK(caller.exit_code == 0);
-  CHECK(callee.exit_code == 0);
+  run_call(sw, root, carrier);
   CHECK(std::chrono::steady_clock::now() - started < 10s);
-  const auto cdrs = await_cdrs(sw, 1);
-  REQUIRE(cdrs.size() == 1);
+  const auto cdrs = require_cdrs(sw, 1);
   CHECK(cdrs[0].routing_gateway == "up");
   CHECK(cdrs[0].disconnect_code == 200);
   CHECK(cdrs[0].answer_time);
@@ -220,15 +206,10 @@ TEST_CASE("Record-Route is honoured on each leg: returned to the caller, Route h
   sipp_uas carrier(root, "dialog_carrier_record_route.xml", 1, "u1");
   routing_gateway_spec g;
   g.port = carrier.port();
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  switch_process sw(root, loopback_gateway_config(g));
   uac_options o;
   o.scenario = "dialog_uac_record_route.xml";
-  const auto caller = sipp_uac(sw, root, o);
-  const auto callee = carrier.wait();
-  INFO(caller.output << callee.output << sw.log());
-  CHECK(caller.exit_code == 0);
-  CHECK(callee.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 1);
-  REQUIRE(cdrs.size() == 1);
+  run_call(sw, root, carrier, o);
+  const auto cdrs = require_cdrs(sw, 1);
   CHECK(cdrs[0].disconnect_code == 200);
 }

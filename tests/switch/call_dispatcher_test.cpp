@@ -3,17 +3,17 @@
 #include <catch2/catch.hpp>
 
 #include "b2bua/support.hpp"
-#include "switch_fixture.hpp"
+#include "call_dispatcher_fixture.hpp"
 
 using namespace tollgate;
 using namespace std::chrono_literals;
+using test::carrier;
+using test::carrier_peer;
+using test::gateway_peer;
+using test::stranger;
 namespace bt = tollgate::b2bua::test;
 
 namespace {
-
-const switch_::peer gateway_peer{config::transport::udp, *base::ip_address::parse("198.51.100.7"), 5060};
-const switch_::peer stranger{config::transport::udp, *base::ip_address::parse("203.0.113.9"), 5060};
-const b2bua::destination carrier{"192.0.2.50", 5060, config::transport::udp};
 
 struct sent_message {
   b2bua::destination to;
@@ -43,16 +43,7 @@ struct fake_sender final : switch_::call_sender {
 };
 
 std::shared_ptr<config::config> calls_config() {
-  auto c = std::make_shared<config::config>(*test::test_config(2));
-  config::mapping_gateway g;
-  g.name = "customers";
-  g.networks = {*base::ip_prefix::parse("198.51.100.0/29")};
-  c->mapping_gateways.push_back(g);
-  config::routing_gateway r;
-  r.name = "carrier-1";
-  r.host = carrier.host;
-  r.prefixes = {"00"};
-  c->routing_gateways.push_back(r);
+  auto c = test::routed_config();
   (void)c->parameters.set(policy::parameter::SERVER_BILLING_RECORD_ILLEGAL_CALL, 1, policy::parameter_origin::config);
   return c;
 }
@@ -94,11 +85,20 @@ struct dispatcher_fixture {
   }
 };
 
-bt::invite_spec invite_from_gateway(const std::string& call_id = "a-call-1") {
+bt::invite_spec invite_from(const std::string& host, const std::string& call_id) {
   bt::invite_spec s;
   s.call_id = call_id;
-  s.host = "198.51.100.7";
+  s.host = host;
   return s;
+}
+
+bt::invite_spec invite_from_gateway(const std::string& call_id = "a-call-1") {
+  return invite_from("198.51.100.7", call_id);
+}
+
+/// An INVITE from `stranger`, a source that is neither a gateway nor registered.
+std::string invite_from_stranger(const std::string& call_id) {
+  return bt::invite_text(invite_from("203.0.113.9", call_id));
 }
 
 }  // namespace
@@ -117,11 +117,10 @@ TEST_CASE("an answered call: relayed both ways by Call-ID, the CDR committed bef
   CHECK(b_invite.call_id() != "a-call-1");
   CHECK(f.calls.find(b_invite.call_id()) == f.calls.find("a-call-1"));
 
-  REQUIRE(f.feed(bt::response_text(b_invite, 180, "btag", "192.0.2.50"), switch_::peer{config::transport::udp, *base::ip_address::parse("192.0.2.50"), 5060}));
+  REQUIRE(f.feed(bt::response_text(b_invite, 180, "btag", "192.0.2.50"), carrier_peer));
   auto ringing = f.sender.take("SIP/2.0 180");
   REQUIRE(ringing.size() == 1);
   CHECK(ringing[0].to.host == "198.51.100.7");
-  const switch_::peer carrier_peer{config::transport::udp, *base::ip_address::parse("192.0.2.50"), 5060};
   REQUIRE(f.feed(bt::response_text(b_invite, 200, "btag", "192.0.2.50", "v=0\r\n"), carrier_peer));
   auto ok = f.sender.take();
   REQUIRE_FALSE(ok.empty());
@@ -174,10 +173,7 @@ TEST_CASE("an answered call: relayed both ways by Call-ID, the CDR committed bef
 TEST_CASE("an illegal INVITE: the 403 leaves only after its CDR commit, a retransmission is answered from the cache",
           "[switch][call_dispatcher]") {
   dispatcher_fixture f;
-  bt::invite_spec s;
-  s.call_id = "illegal-1";
-  s.host = "203.0.113.9";
-  const std::string invite = bt::invite_text(s);
+  const std::string invite = invite_from_stranger("illegal-1");
   REQUIRE(f.feed(invite, stranger));
   CHECK(f.sender.sent.empty());  // held
   REQUIRE(f.reports.size() == 1);
@@ -211,10 +207,7 @@ TEST_CASE("a failed CDR write keeps the rows and the 403s until a write succeeds
   dispatcher_fixture f;
   f.fail_writes = true;
   for (int i = 0; i < 3; ++i) {
-    bt::invite_spec s;
-    s.call_id = "flood-" + std::to_string(i);
-    s.host = "203.0.113.9";
-    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    REQUIRE(f.feed(invite_from_stranger("flood-" + std::to_string(i)), stranger));
   }
   f.run_until(f.clock.now() + 500ms);
   CHECK(f.writes == 1);
@@ -232,10 +225,7 @@ TEST_CASE("a failed CDR write keeps the rows and the 403s until a write succeeds
 TEST_CASE("512 queued rows are committed at once, without waiting for the timer", "[switch][call_dispatcher]") {
   dispatcher_fixture f;
   for (int i = 0; i < 512; ++i) {
-    bt::invite_spec s;
-    s.call_id = "burst-" + std::to_string(i);
-    s.host = "203.0.113.9";
-    REQUIRE(f.feed(bt::invite_text(s), stranger));
+    REQUIRE(f.feed(invite_from_stranger("burst-" + std::to_string(i)), stranger));
   }
   CHECK(f.writes == 1);
   CHECK(f.written.size() == 512);
@@ -246,15 +236,8 @@ TEST_CASE("512 queued rows are committed at once, without waiting for the timer"
 TEST_CASE("only registered sources are challenged, unknown dialogs get 481, stray responses are dropped",
           "[switch][call_dispatcher]") {
   dispatcher_fixture f;
-  store::binding_row row;
-  row.endpoint = "1001";
-  row.contact = "sip:1001@192.0.2.20:5062";
-  row.source_ip = *base::ip_address::parse("192.0.2.20");
-  row.source_port = 5062;
-  row.transport = "udp";
-  row.expires_at = f.clock.now() + 1h;
-  f.bindings.put(row);
-  const switch_::peer phone{config::transport::udp, row.source_ip, 5062};
+  test::bind_phone(f.bindings, f.clock.now());
+  const switch_::peer phone = test::phone_peer;
   bt::invite_spec s;
   s.call_id = "from-phone";
   s.host = "192.0.2.20";

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "e2e_support.hpp"
 #include "store/cdr.hpp"
 #include "store/switch_schema.hpp"
@@ -130,6 +132,11 @@ struct uac_options {
   std::string name = "uac";
 };
 
+/// The mapping gateway "customer-a" for 127.0.0.1, and the routing gateway `g`.
+inline std::string loopback_gateway_config(const routing_gateway_spec& g) {
+  return mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g);
+}
+
 /// SIPp as a caller from 127.0.0.1 on a fresh port towards the switch, run to completion.
 inline run_result sipp_uac(const switch_process& sw, const fs::path& dir, const uac_options& o = {}) {
   std::vector<std::string> argv{"sipp", sw.target(), "-sf", call_scenario(o.scenario).string(), "-s", o.callee,
@@ -185,6 +192,31 @@ inline std::vector<store::cdr_record> await_cdrs(const switch_process& sw, std::
         return rows.size() >= n;
       },
       limit);
+  return rows;
+}
+
+/// What SIPp said on both sides of a call through the switch.
+struct call_run {
+  run_result caller;
+  run_result callee;
+};
+
+/// Runs the SIPp caller `o` towards `sw` to completion, then waits for `callee` (the carrier
+/// or phone); checks that both ended well.
+inline call_run run_call(const switch_process& sw, const fs::path& dir, sipp_uas& callee, const uac_options& o = {}) {
+  call_run r{sipp_uac(sw, dir, o), {}};
+  r.callee = callee.wait();
+  INFO(r.caller.output << r.callee.output << sw.log());
+  CHECK(r.caller.exit_code == 0);
+  CHECK(r.callee.exit_code == 0);
+  return r;
+}
+
+/// Waits until switch.db holds `n` CDRs (bounded) and requires exactly `n`; returns them, newest first.
+inline std::vector<store::cdr_record> require_cdrs(const switch_process& sw, std::size_t n) {
+  auto rows = await_cdrs(sw, n);
+  INFO(sw.log());
+  REQUIRE(rows.size() == n);
   return rows;
 }
 

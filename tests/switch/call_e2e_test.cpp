@@ -20,17 +20,12 @@ TEST_CASE("SIPp gateway -> switch -> SIPp carrier: answered, hung up by the call
     routing_gateway_spec g;
     g.port = carrier.port();
     g.prefixes = {"0044"};
-    switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+    switch_process sw(root, loopback_gateway_config(g));
     uac_options o;
     o.transport = transport;
     o.duration_ms = 1200;
-    const auto caller = sipp_uac(sw, root, o);
-    const auto callee = carrier.wait();
-    INFO(caller.output << callee.output << sw.log());
-    CHECK(caller.exit_code == 0);
-    CHECK(callee.exit_code == 0);
-    const auto cdrs = await_cdrs(sw, 1);
-    REQUIRE(cdrs.size() == 1);
+    run_call(sw, root, carrier, o);
+    const auto cdrs = require_cdrs(sw, 1);
     const auto& c = cdrs[0];
     CHECK(c.caller == "1001");
     CHECK(c.callee == "0044123456");
@@ -57,17 +52,12 @@ TEST_CASE("SIPp over TCP on both legs: the switch opens the carrier connection i
   routing_gateway_spec g;
   g.port = carrier.port();
   g.transport = "tcp";
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  switch_process sw(root, loopback_gateway_config(g));
   uac_options o;
   o.transport = "t1";
   o.calls = 2;
-  const auto caller = sipp_uac(sw, root, o);
-  const auto callee = carrier.wait();
-  INFO(caller.output << callee.output << sw.log());
-  CHECK(caller.exit_code == 0);
-  CHECK(callee.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 2);
-  REQUIRE(cdrs.size() == 2);
+  run_call(sw, root, carrier, o);
+  const auto cdrs = require_cdrs(sw, 2);
   for (const auto& c : cdrs) {
     CHECK(c.transport == "tcp");
     CHECK(c.disconnect_code == 200);
@@ -89,8 +79,7 @@ TEST_CASE("an INVITE from an unknown source: 403, an illegal CDR, an illegal_cal
   const auto caller = sipp_uac(sw, root, o);
   INFO(caller.output << sw.log());
   CHECK(caller.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 3);
-  REQUIRE(cdrs.size() == 3);
+  const auto cdrs = require_cdrs(sw, 3);
   for (const auto& c : cdrs) {
     CHECK(c.mode == store::billing_mode::illegal);
     CHECK(c.disconnect_code == 403);
@@ -109,16 +98,11 @@ TEST_CASE("the carrier hangs up: its BYE reaches the caller, the CDR says so", "
   routing_gateway_spec g;
   g.host = "localhost";  // a name, resolved by the switch
   g.port = carrier.port();
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  switch_process sw(root, loopback_gateway_config(g));
   uac_options o;
   o.scenario = "call_uac_callee_hangs_up.xml";
-  const auto caller = sipp_uac(sw, root, o);
-  const auto callee = carrier.wait();
-  INFO(caller.output << callee.output << sw.log());
-  CHECK(caller.exit_code == 0);
-  CHECK(callee.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 1);
-  REQUIRE(cdrs.size() == 1);
+  run_call(sw, root, carrier, o);
+  const auto cdrs = require_cdrs(sw, 1);
   CHECK(cdrs[0].disconnect_code == 200);
   CHECK(cdrs[0].disconnect_reason == "callee hung up");
   CHECK(cdrs[0].duration_s == 1);
@@ -148,13 +132,9 @@ TEST_CASE("a registered endpoint and a password gateway are challenged on INVITE
     o.scenario = "call_uac_auth.xml";
     o.caller = user;
     o.extra = {"-au", user, "-ap", password};
-    const auto caller = sipp_uac(sw, root, o);
-    const auto callee = carrier.wait();
-    INFO("gateway " << gateway << "\n" << caller.output << callee.output << sw.log());
-    CHECK(caller.exit_code == 0);
-    CHECK(callee.exit_code == 0);
-    const auto cdrs = await_cdrs(sw, 1);
-    REQUIRE(cdrs.size() == 1);
+    INFO("gateway " << gateway);
+    run_call(sw, root, carrier, o);
+    const auto cdrs = require_cdrs(sw, 1);
     CHECK(cdrs[0].account == (gateway ? "trunk-b" : "1001"));
     CHECK(cdrs[0].mode == (gateway ? store::billing_mode::gateway : store::billing_mode::endpoint));
     CHECK(cdrs[0].disconnect_code == 200);
@@ -171,7 +151,7 @@ TEST_CASE("a call to a registered endpoint goes to where it registered from, bef
   routing_gateway_spec g;
   g.port = free_port();  // matches every number, but the endpoint comes first
   switch_process sw(root, "[[endpoint]]\nname = \"2002\"\npassword = \"s3cret-2002-Long\"\n" +
-                              mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+                              loopback_gateway_config(g));
   const int phone_port = free_port();
   const auto registered = sipp_register(sw, root, "2002", "s3cret-2002-Long", phone_port);
   INFO(registered.output);
@@ -179,13 +159,8 @@ TEST_CASE("a call to a registered endpoint goes to where it registered from, bef
   sipp_uas phone(root, "carrier_answer.xml", 1, "u1", {}, "phone", phone_port);
   uac_options o;
   o.callee = "2002";
-  const auto caller = sipp_uac(sw, root, o);
-  const auto callee = phone.wait();
-  INFO(caller.output << callee.output << sw.log());
-  CHECK(caller.exit_code == 0);
-  CHECK(callee.exit_code == 0);
-  const auto cdrs = await_cdrs(sw, 1);
-  REQUIRE(cdrs.size() == 1);
+  run_call(sw, root, phone, o);
+  const auto cdrs = require_cdrs(sw, 1);
   CHECK(cdrs[0].callee == "2002");
   CHECK(cdrs[0].routing_gateway.empty());
   CHECK(cdrs[0].account == "customer-a");
@@ -198,7 +173,7 @@ TEST_CASE("stopping the switch ends a call in progress and writes its CDR", "[sw
   sipp_uas carrier(root, "carrier_answer.xml", 1, "u1", {"-trace_msg", "-message_file", (root / "carrier.msg").string()});
   routing_gateway_spec g;
   g.port = carrier.port();
-  switch_process sw(root, mapping_gateway_config("customer-a", "ip", {"127.0.0.1/32"}) + routing_gateway_config(g));
+  switch_process sw(root, loopback_gateway_config(g));
   const pid_t caller = spawn({"sipp", sw.target(), "-sf", call_scenario("call_uac.xml").string(), "-s", "0044123456",
                               "-key", "caller", "1001", "-m", "1", "-d", "60000", "-nostdin", "-i", "127.0.0.1", "-p",
                               std::to_string(free_port())},

@@ -14,24 +14,16 @@
 
 #include "sip/message.hpp"
 
+#include "io_support.hpp"
+
 using namespace tollgate;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
+using test::run_until;
 
 namespace {
 
 config::socket_address loopback_any_port() { return {*base::ip_address::parse("127.0.0.1"), 0}; }
-
-/// Runs `io` until `done` holds, at most `limit`.
-bool run_until(asio::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const base::system_clock clock;
-  const auto deadline = clock.steady_now() + limit;
-  while (!done() && clock.steady_now() < deadline) {
-    io.run_for(10ms);
-    io.restart();
-  }
-  return done();
-}
 
 const std::string response = "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n"
                              "To: <sip:c@d>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";

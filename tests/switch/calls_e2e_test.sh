@@ -35,7 +35,14 @@ gw_port=$(free_udp_port 127.0.0.3)
 declare -A carrier_port
 for c in answer bye auth401 auth407 refuse silent cancel; do carrier_port[$c]=$(free_udp_port 127.0.0.10); done
 
-cat >"$work/tollgate.toml" <<TOML
+# routing_gateway NAME PORT PREFIX [AUTH_USERNAME AUTH_PASSWORD]: a [[routing_gateway]] on 127.0.0.10.
+routing_gateway() {
+  printf '[[routing_gateway]]\nname = "%s"\nhost = "127.0.0.10"\nport = %s\nprefixes = ["%s"]\n' "$1" "$2" "$3"
+  if (($# == 5)); then printf 'auth_username = "%s"\nauth_password = "%s"\n' "$4" "$5"; fi
+  echo
+}
+{
+  cat <<TOML
 [switch]
 listen = ["udp:127.0.0.1:$port"]
 realm = "tollgate"
@@ -70,52 +77,15 @@ username = "trunk-b"
 password = "Trunk-b-Secret-77"
 billing_mode = 1
 
-[[routing_gateway]]
-name = "carrier-answer"
-host = "127.0.0.10"
-port = ${carrier_port[answer]}
-prefixes = ["11"]
-
-[[routing_gateway]]
-name = "carrier-bye"
-host = "127.0.0.10"
-port = ${carrier_port[bye]}
-prefixes = ["12"]
-
-[[routing_gateway]]
-name = "carrier-401"
-host = "127.0.0.10"
-port = ${carrier_port[auth401]}
-prefixes = ["13"]
-auth_username = "acct-401"
-auth_password = "Carrier-401-pw"
-
-[[routing_gateway]]
-name = "carrier-407"
-host = "127.0.0.10"
-port = ${carrier_port[auth407]}
-prefixes = ["14"]
-auth_username = "acct-407"
-auth_password = "Carrier-407-pw"
-
-[[routing_gateway]]
-name = "carrier-503"
-host = "127.0.0.10"
-port = ${carrier_port[refuse]}
-prefixes = ["15"]
-
-[[routing_gateway]]
-name = "carrier-silent"
-host = "127.0.0.10"
-port = ${carrier_port[silent]}
-prefixes = ["16"]
-
-[[routing_gateway]]
-name = "carrier-cancel"
-host = "127.0.0.10"
-port = ${carrier_port[cancel]}
-prefixes = ["17"]
 TOML
+  routing_gateway carrier-answer "${carrier_port[answer]}" 11
+  routing_gateway carrier-bye "${carrier_port[bye]}" 12
+  routing_gateway carrier-401 "${carrier_port[auth401]}" 13 acct-401 Carrier-401-pw
+  routing_gateway carrier-407 "${carrier_port[auth407]}" 14 acct-407 Carrier-407-pw
+  routing_gateway carrier-503 "${carrier_port[refuse]}" 15
+  routing_gateway carrier-silent "${carrier_port[silent]}" 16
+  routing_gateway carrier-cancel "${carrier_port[cancel]}" 17
+} >"$work/tollgate.toml"
 
 "$build/switch/tollgate-switch" --config "$work/tollgate.toml" --state-dir "$work/state" \
   --socket "$work/agent.sock" >"$work/switch.log" 2>&1 &
@@ -146,6 +116,11 @@ caller() {
   local rc=$?
   ((rc == 0)) || { echo "--- caller $name (exit $rc)"; cat "$work/caller-$name.err"; } >>"$check_log" 2>&1
   return $rc
+}
+# register USER PASSWORD SOURCE_IP SOURCE_PORT: USER registers with its digest from SOURCE_IP:SOURCE_PORT.
+register() {
+  timeout 30 sipp "127.0.0.1:$port" -sf "$here/sipp/register_only.xml" -key caller "$1" -au "$1" -ap "$2" -i "$3" \
+    -p "$4" -m 1 -nostdin -timeout 20s -timeout_error
 }
 # finished NAME: the carrier NAME ended with every call successful.
 gone() { ! kill -0 "$1" 2>/dev/null; }
@@ -249,8 +224,7 @@ check "wrong port: illegal CDR" cdr_is 1100000003 call_id=ct-wrongport@127.0.0.3
 # 3. The password gateway registers (only registered sources are challenged), then answers
 # the switch's 407 to its INVITE with its digest.
 p=$(free_udp_port 127.0.0.4)
-check "password gateway registers" timeout 30 sipp "127.0.0.1:$port" -sf "$here/sipp/register_only.xml" \
-  -key caller trunk-b -au trunk-b -ap Trunk-b-Secret-77 -i 127.0.0.4 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
+check "password gateway registers" register trunk-b Trunk-b-Secret-77 127.0.0.4 "$p"
 check "password gateway: digest, answered call" caller passgw uac_call.xml 127.0.0.4 "$p" \
   5550004 1100000004 "[authentication username=trunk-b password=Trunk-b-Secret-77]"
 check "password gateway: CDR" cdr_is 1100000004 call_id=ct-passgw@127.0.0.4 caller=5550004 src_ip=127.0.0.4 \
@@ -258,8 +232,7 @@ check "password gateway: CDR" cdr_is 1100000004 call_id=ct-passgw@127.0.0.4 call
 
 # 4. A registered endpoint: REGISTER (401 in mode 3), then INVITE with digest (407).
 p=$(free_udp_port 127.0.0.5)
-check "endpoint registers" timeout 30 sipp "127.0.0.1:$port" -sf "$here/sipp/register_only.xml" \
-  -key caller 1001 -au 1001 -ap Endp0int-1001-Secret -i 127.0.0.5 -p "$p" -m 1 -nostdin -timeout 20s -timeout_error
+check "endpoint registers" register 1001 Endp0int-1001-Secret 127.0.0.5 "$p"
 check "endpoint: digest, answered call" caller endpoint uac_call.xml 127.0.0.5 "$p" 1001 1100000006 \
   "[authentication username=1001 password=Endp0int-1001-Secret]"
 check "endpoint: CDR" cdr_is 1100000006 call_id=ct-endpoint@127.0.0.5 caller=1001 src_ip=127.0.0.5 src_port="$p" \

@@ -8,22 +8,14 @@
 #include <chrono>
 #include <string>
 
+#include "io_support.hpp"
+
 using namespace tollgate;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
+using test::run_until;
 
 namespace {
-
-/// Runs `io` until `done` holds, at most `limit`.
-bool run_until(asio::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const base::system_clock clock;
-  const auto deadline = clock.steady_now() + limit;
-  while (!done() && clock.steady_now() < deadline) {
-    io.run_for(10ms);
-    io.restart();
-  }
-  return done();
-}
 
 /// A UDP port on loopback that nothing listens on (bound, then closed).
 std::uint16_t closed_udp_port() {
