@@ -21,6 +21,9 @@ struct switch_section {
   std::vector<listen_address> listen;
   std::string realm = "tollgate";
   std::chrono::seconds nonce_lifetime{60};
+  /// Milliseconds a routing gateway may leave a B leg INVITE without any response (not
+  /// even 100 Trying) before the attempt is abandoned for the next gateway, or 408.
+  std::chrono::milliseconds gateway_no_response_timeout{5000};
   /// "MD5" and/or "SHA-256", in the order challenges offer them.
   std::vector<std::string> digest_algorithms{"MD5", "SHA-256"};
   /// The switch's control socket (registrations, trace, reload); empty: switch.sock in

@@ -65,6 +65,10 @@ void reader::read_switch(const toml::table& table) {
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = seconds_value(key, node, name, 10, 3600)) s.nonce_lifetime = *v;
          }},
+        {"gateway_no_response_timeout",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 1000, 32000)) s.gateway_no_response_timeout = std::chrono::milliseconds{*v};
+         }},
         {"digest_algorithms", [&](const toml::key& key, const toml::node& node, const std::string& name) {
            auto items = string_array(key, node, name);
            if (!items) return;

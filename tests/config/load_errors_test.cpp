@@ -25,7 +25,7 @@ const bad_case cases[] = {
      "tollgate.toml:1:1: unknown key realm (allowed: switch, agent, parameters, whitelist, inspector, endpoint, "
      "mapping_gateway, routing_gateway)"},
     {"[switch]\nlisen = []\n",
-     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, digest_algorithms, control_socket)"},
+     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket)"},
     {"[agent]\nstatedir = \"/x\"\n",
      "tollgate.toml:2:1: unknown key agent.statedir (allowed: socket, state_dir, table, queue, sip_ports, metrics, "
      "audit_retention)"},
@@ -36,7 +36,7 @@ const bad_case cases[] = {
      "tollgate.toml:3:1: unknown key endpoint[0].pasword (allowed: name, password, ha1_md5, ha1_sha256, allow, "
      "max_bindings)"},
     {"[switch]\n[switch.tls]\nport = 5061\n",
-     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, digest_algorithms, control_socket)"},
+     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket)"},
     // Section shapes.
     {"switch = 5\n", "tollgate.toml:1:1: switch must be a table ([switch]), got integer"},
     {"[endpoint]\nname = \"1001\"\n",
@@ -66,6 +66,12 @@ const bad_case cases[] = {
     {"[switch]\nnonce_lifetime = \"1 minute\"\n",
      "tollgate.toml:2:1: switch.nonce_lifetime \"1 minute\" is not a duration (seconds, or a number with s, m, h, d or "
      "w)"},
+    {"[switch]\ngateway_no_response_timeout = 999\n",
+     "tollgate.toml:2:1: switch.gateway_no_response_timeout must be between 1000 and 32000 (got 999)"},
+    {"[switch]\ngateway_no_response_timeout = 32001\n",
+     "tollgate.toml:2:1: switch.gateway_no_response_timeout must be between 1000 and 32000 (got 32001)"},
+    {"[switch]\ngateway_no_response_timeout = \"5s\"\n",
+     "tollgate.toml:2:1: switch.gateway_no_response_timeout must be an integer (got string)"},
     {"[switch]\nnonce_lifetime = 1.5\n",
      "tollgate.toml:2:1: switch.nonce_lifetime must be a number of seconds or a duration string (got float)"},
     {"[switch]\ndigest_algorithms = [\"SHA-512\"]\n",

@@ -76,6 +76,7 @@ TEST_CASE("product.md's example config loads with every value", "[config][load]"
   CHECK(c->sip.listen[3].to_string() == "tcp:[::]:5060");
   CHECK(c->sip.realm == "tollgate");
   CHECK(c->sip.nonce_lifetime == std::chrono::seconds{60});
+  CHECK(c->sip.gateway_no_response_timeout == std::chrono::milliseconds{5000});
   CHECK(c->sip.digest_algorithms == std::vector<std::string>{"MD5", "SHA-256"});
 
   CHECK(c->agent.socket == "/run/tollgate/agent.sock");
@@ -147,6 +148,7 @@ TEST_CASE("the other key forms load: ip+port and password gateways, HA1, duratio
   const auto c = must_parse(R"toml(
 [switch]
 nonce_lifetime = "2m"
+gateway_no_response_timeout = 2500
 digest_algorithms = ["sha-256"]
 [agent]
 metrics = "[::1]:9466"
@@ -182,6 +184,7 @@ strip = 2
 add = "+44"
 )toml");
   CHECK(c->sip.nonce_lifetime == std::chrono::seconds{120});
+  CHECK(c->sip.gateway_no_response_timeout == std::chrono::milliseconds{2500});
   CHECK(c->sip.digest_algorithms == std::vector<std::string>{"SHA-256"});
   REQUIRE(c->agent.metrics);
   CHECK(c->agent.metrics->to_string() == "[::1]:9466");
