@@ -30,6 +30,7 @@ constexpr std::uint32_t timer_2xx_retransmit[2] = {0, 2};
 constexpr std::uint32_t timer_2xx_give_up[2] = {1, 3};
 constexpr std::uint32_t timer_c = 4;
 constexpr std::uint32_t timer_cancel_guard = 5;
+constexpr std::uint32_t timer_no_response = 6;
 
 std::uint32_t tx_timer(std::uint32_t slot, sip::timer_id t) { return slot * 16 + static_cast<std::uint32_t>(t); }
 
@@ -114,6 +115,7 @@ effects call::start(base::timestamp now) {
     b_invite_.body = std::string(s->request.body());
     b_invite_slot_ = start_client(leg::b, b_invite_, 0, false, now, out);
     arm(timer_c, now + options_.no_answer_timeout, out);
+    arm_no_response(now, out);
   }
   reap(out);
   return out;
@@ -293,6 +295,12 @@ void call::on_response(leg side, const sip::message& m, base::timestamp now, eff
       return;
     }
   }
+  for (auto& a : abandoned_) {
+    if (side == leg::b && a.branch == via->branch() && cs->method == "INVITE" && cs->number == a.cseq) {
+      if (m.status_code() >= 200 && m.status_code() < 300) on_abandoned_2xx(a, m, out);
+      return;  // anything else from a gateway given up on: ignored
+    }
+  }
   // A 2xx retransmitted after its transaction ended: ACK it again (or ACK and hang up when
   // the call is already over on the other side).
   if (cs->method == "INVITE" && m.status_code() >= 200 && m.status_code() < 300) {
@@ -303,6 +311,9 @@ void call::on_response(leg side, const sip::message& m, base::timestamp now, eff
 
 void call::on_client_response(client_tx& c, const sip::message& m, base::timestamp now, effects& out) {
   const int status = m.status_code();
+  // Any response to the B leg INVITE, a challenge too: the gateway is alive, Timer B and
+  // Timer C take over.
+  if (c.slot == b_invite_slot_) disarm(timer_no_response, out);
   if ((status == 401 || status == 407) && answer_challenge(c, m, now, out)) return;
   if (c.slot == b_invite_slot_) {
     on_b_invite_response(m, now, out);
@@ -382,7 +393,53 @@ bool call::try_next_route(base::timestamp now, effects& out) {
   invite.request_uri = b_.remote_target;
   invite.headers.clear();  // no credentials meant for the previous gateway
   b_invite_slot_ = start_client(leg::b, std::move(invite), 0, false, now, out);
+  arm_no_response(now, out);
   return true;
+}
+
+void call::arm_no_response(base::timestamp now, effects& out) {
+  if (b_invite_slot_ == 0 || !setup_.route || setup_.route->kind != route_kind::gateway) return;
+  arm(timer_no_response, now + options_.gateway_no_response_timeout, out);
+}
+
+void call::on_no_response(base::timestamp now, effects& out) {
+  client_tx* c = find_client(b_invite_slot_);
+  if (c == nullptr) return;
+  // Nothing came back, not even 100 Trying, so no CANCEL may go (RFC 3261 §9.1): the
+  // transaction is stopped and the attempt remembered only to hang up a late 2xx.
+  abandoned_.push_back({c->branch, c->cseq, c->request.request_uri, b_.peer, false});
+  drop_client(b_invite_slot_, out);
+  disarm(timer_cancel_guard, out);
+  if (a_final_) return;  // cancelled or timed out on A meanwhile: nothing more to try
+  if (try_next_route(now, out)) return;
+  fail_a(408, "gateway no response", now, out);
+}
+
+void call::on_abandoned_2xx(abandoned_attempt& a, const sip::message& m, effects& out) {
+  // The dialog that 2xx set up with the abandoned gateway, our side as in the INVITE.
+  dialog d = b_;
+  d.peer = a.peer;
+  d.remote_tag.clear();
+  if (const auto to = m.to()) d.remote_tag = std::string(to->tag());
+  d.remote_target = a.request_uri;
+  if (const auto contacts = m.contacts(); contacts && !contacts->contacts.empty()) {
+    d.remote_target = std::string(contacts->contacts.front().address.text);
+  }
+  d.route_set.clear();
+  if (const auto rr = m.record_routes()) {
+    for (auto it = rr->rbegin(); it != rr->rend(); ++it) d.route_set.push_back(bracketed_uri(it->address.text) + std::string(it->params));
+  }
+  outgoing_request ack;
+  ack.method = "ACK";
+  ack.request_uri = d.remote_target;
+  out.push_back(send_message{build_request(d, ack, a.cseq, sip::make_branch(options_.random())), a.peer});
+  if (a.bye_sent) return;  // a retransmitted 2xx: ACKed again, hung up once
+  a.bye_sent = true;
+  outgoing_request bye;
+  bye.method = "BYE";
+  bye.request_uri = d.remote_target;
+  bye.max_forwards = 70;
+  out.push_back(send_message{build_request(d, bye, a.cseq + 1, sip::make_branch(options_.random())), a.peer});
 }
 
 bool call::answer_challenge(client_tx& c, const sip::message& m, base::timestamp now, effects& out) {
@@ -441,6 +498,8 @@ void call::on_timer(std::uint32_t id, base::timestamp now, effects& out) {
   if (id == timer_c && !a_final_) {
     fail_a(408, "no answer", now, out);
     send_cancel(now, out);
+  } else if (id == timer_no_response) {
+    on_no_response(now, out);
   } else if (id == timer_cancel_guard && b_invite_slot_ != 0) {
     drop_client(b_invite_slot_, out);  // the callee never answered our CANCEL (RFC 3261 §9.1)
   }
@@ -475,6 +534,7 @@ void call::on_client_terminated(std::uint32_t slot, sip::termination_reason why,
   if (slot == b_invite_slot_) {
     b_invite_slot_ = 0;
     disarm(timer_cancel_guard, out);
+    disarm(timer_no_response, out);
     if (why == sip::termination_reason::timeout && !a_final_) {
       fail_a(408, "callee timeout", now, out);
     } else if (why == sip::termination_reason::transport_error && !a_final_) {

@@ -26,6 +26,9 @@ struct call_options {
   sip::timer_config timers;
   /// Timer C (RFC 3261 §16.6): no final answer by then -> CANCEL the B leg, 408 on A.
   base::millis no_answer_timeout{180'000};
+  /// No response at all (not even 100 Trying) to the B leg INVITE by then: the attempt is
+  /// abandoned without a CANCEL and the next route tried, or 408 on A after the last one.
+  base::millis gateway_no_response_timeout{5'000};
   /// Tags, Call-IDs, branches and cnonces. Required.
   std::function<std::uint64_t()> random;
 };
@@ -37,7 +40,8 @@ struct call_setup {
   store::billing_mode mode = store::billing_mode::none;
   std::optional<b2bua::route> route;  // nullopt: 404
   /// Further routes, tried in order when the B leg INVITE fails before any provisional
-  /// response with a transport failure (unreachable gateway) or 503.
+  /// response with a transport failure (unreachable gateway), a 503, or no response at all
+  /// within gateway_no_response_timeout.
   std::vector<b2bua::route> fallbacks = {};
 };
 
@@ -105,6 +109,16 @@ private:
     base::millis interval{0};
   };
 
+  // A B leg INVITE given up for lack of any response: a 2xx arriving later from that gateway
+  // is ACKed and hung up with a BYE there, so it is not left with a half call.
+  struct abandoned_attempt {
+    std::string branch;
+    std::uint32_t cseq = 0;
+    std::string request_uri;
+    destination peer;
+    bool bye_sent = false;
+  };
+
   dialog& dialog_of(b2bua::leg side) { return side == leg::a ? a_ : b_; }
   static b2bua::leg other(b2bua::leg side) { return side == leg::a ? leg::b : leg::a; }
 
@@ -123,6 +137,10 @@ private:
   void on_client_terminated(std::uint32_t slot, sip::termination_reason why, base::timestamp now, effects& out);
   /// Sends the B leg INVITE to the next fallback route; false when there is none.
   bool try_next_route(base::timestamp now, effects& out);
+  /// Arms the no-response timer for the B leg INVITE just sent, when it goes to a gateway.
+  void arm_no_response(base::timestamp now, effects& out);
+  void on_no_response(base::timestamp now, effects& out);
+  void on_abandoned_2xx(abandoned_attempt& a, const sip::message& m, effects& out);
   bool answer_challenge(client_tx& c, const sip::message& m, base::timestamp now, effects& out);
 
   std::uint32_t start_client(b2bua::leg side, outgoing_request r, std::uint32_t peer_server, bool auth_answered,
@@ -179,6 +197,7 @@ private:
   bool cancel_pending_ = false;
   bool cancel_sent_ = false;
   std::size_t next_route_ = 0;  // index into setup_.fallbacks
+  std::vector<abandoned_attempt> abandoned_;
 };
 
 }  // namespace tollgate::b2bua

@@ -158,6 +158,7 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   o.local_port = local.port;
   o.timers = options_.timers;
   o.no_answer_timeout = options_.no_answer_timeout;
+  o.gateway_no_response_timeout = c.sip.gateway_no_response_timeout;  // the configuration this INVITE met
   o.random = services_.random;
   const std::uint64_t serial = next_serial_++;
   entry e;

@@ -38,12 +38,14 @@ struct fixture {
   effects all;  // every effect so far
   std::vector<store::cdr_record> cdrs;
   std::vector<route> fallbacks;  // for the next start()
+  base::millis no_response = 5s;  // gateway_no_response_timeout for the next start()
 
   effects start(const test::invite_spec& spec = {}, std::optional<route> r = gateway_route()) {
     call_options o;
     o.local_host = "192.0.2.1";
     o.random = [this] { return ++counter; };
     o.no_answer_timeout = 60s;
+    o.gateway_no_response_timeout = no_response;
     call_setup s{caller_src, "customer-a", store::billing_mode::gateway, std::move(r), fallbacks};
     c.emplace(test::parse(test::invite_text(spec)), std::move(s), std::move(o), now);
     return keep(c->start(now));
@@ -249,10 +251,11 @@ TEST_CASE("final failures are relayed and the call ends when its transactions do
 
 TEST_CASE("no answer from the gateway: 408 after Timer B", "[b2bua][call]") {
   fixture f;
-  f.start();
+  f.no_response = 32s;
+  f.start({}, gateway_route());
   f.run_out();
   CHECK(f.c->ended());
-  CHECK(test::sent(f.all, "INVITE ").size() > 3);  // Timer A retransmissions
+  CHECK(test::sent(f.all, "INVITE ").size() > 5);  // Timer A retransmissions up to Timer B
   CHECK(test::sent(f.all, "SIP/2.0 408").size() >= 1);
   REQUIRE(f.cdrs.size() == 1);
   CHECK(f.cdrs[0].disconnect_code == 408);
@@ -642,4 +645,129 @@ TEST_CASE("Record-Route on either leg becomes that leg's route set (RFC 3261 §1
   REQUIRE(bye.routes()->size() == 2);
   CHECK(bye.routes()->at(0).address.text == "sip:p2.example.net;lr");
   CHECK(bye.routes()->at(1).address.text == "sip:p1.example.net;lr");
+}
+
+TEST_CASE("a gateway that sends nothing, not even 100, is given up after gateway_no_response_timeout",
+          "[b2bua][call]") {
+  const destination second{"192.0.2.60", 5070, config::transport::udp};
+  route next = gateway_route();
+  next.target = "carrier-2";
+  next.request_uri = "sip:0044123456@192.0.2.60:5070";
+  next.address = second;
+  // Fires timers until an effect sends a message starting with `prefix` (bounded).
+  const auto fire_until = [](fixture& f, std::string_view prefix) {
+    effects fx;
+    for (int i = 0; i < 50 && test::sent(fx, prefix).empty() && !f.c->armed_timers().empty(); ++i) fx = f.fire_next();
+    return fx;
+  };
+  SECTION("silence: the next gateway after the timeout, no CANCEL, and it answers") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    fx = fire_until(f, "INVITE sip:0044123456@192.0.2.60");
+    CHECK(f.now == t0 + 5s);
+    const auto retried = test::sent(fx, "INVITE ");
+    REQUIRE(retried.size() == 1);
+    CHECK(retried[0].to == second);
+    CHECK(test::sent(f.all, "CANCEL ").empty());
+    CHECK(test::sent(f.all, "SIP/2.0 408").empty());
+    const sip::message invite = test::parse(retried[0].text);
+    CHECK(invite.call_id() == first.call_id());
+    CHECK(invite.cseq()->number > first.cseq()->number);
+    // The abandoned transaction is stopped: no more retransmissions to the first gateway.
+    const auto to_first = [&] {
+      std::size_t n = 0;
+      for (const auto& m : test::sent(f.all, "INVITE ")) n += m.to == carrier ? 1 : 0;
+      return n;
+    };
+    const std::size_t first_count = to_first();
+    CHECK(first_count == 4);  // sent at 0, 0.5, 1.5 and 3.5 s (Timer A), then given up
+    fx = f.fire_next();  // Timer A of the second INVITE
+    CHECK(f.now == t0 + 5500ms);
+    CHECK(test::only(fx, "INVITE ").call_id() == first.call_id());
+    CHECK(test::sent(fx, "INVITE ")[0].to == second);
+    CHECK(to_first() == first_count);
+    fx = f.feed(test::response_text(invite, 200, "b2tag", "192.0.2.60", "v=0\r\n"));
+    CHECK(test::only(fx, "SIP/2.0 200").call_id() == "a-call-1");
+    CHECK(f.c->cdr().routing_gateway == "carrier-2");
+    CHECK(f.c->b_peer() == second);
+
+    // The first gateway wakes up: its 180 is ignored, its 200 ACKed and hung up there.
+    fx = f.feed(test::response_text(first, 180, "b1tag", "192.0.2.50"));
+    CHECK(test::all<send_message>(fx).empty());
+    fx = f.feed(test::response_text(first, 200, "b1tag", "192.0.2.50", "v=0\r\n"));
+    const auto acks = test::sent(fx, "ACK ");
+    const auto byes = test::sent(fx, "BYE ");
+    REQUIRE(acks.size() == 1);
+    REQUIRE(byes.size() == 1);
+    CHECK(acks[0].to == carrier);
+    CHECK(byes[0].to == carrier);
+    const sip::message ack = test::parse(acks[0].text);
+    const sip::message bye = test::parse(byes[0].text);
+    CHECK(ack.cseq()->number == first.cseq()->number);
+    CHECK(ack.to()->tag() == "b1tag");
+    CHECK(bye.to()->tag() == "b1tag");
+    CHECK(bye.call_id() == first.call_id());
+    CHECK(bye.cseq()->number > first.cseq()->number);
+    CHECK(bye.request_uri_text() == "sip:ua@192.0.2.50");
+    CHECK(test::sent(fx, "SIP/2.0").empty());  // nothing towards the caller
+    // Its 200 retransmitted: ACKed again, no second BYE.
+    fx = f.feed(test::response_text(first, 200, "b1tag", "192.0.2.50", "v=0\r\n"));
+    CHECK(test::sent(fx, "ACK ").size() == 1);
+    CHECK(test::sent(fx, "BYE ").empty());
+    CHECK(f.c->state() == call_state::answered);
+  }
+  SECTION("a 100 Trying before the timeout disarms it: Timer C decides") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    const sip::message first = test::only(fx, "INVITE ");
+    f.now = t0 + 4s;
+    f.feed(test::response_text(first, 100, "", "192.0.2.50"));
+    fx = fire_until(f, "CANCEL ");
+    CHECK(f.now >= t0 + 60s);
+    CHECK(test::sent(fx, "SIP/2.0 408").size() == 1);
+    for (const auto& m : test::sent(f.all, "INVITE ")) CHECK(m.to == carrier);
+    CHECK(f.c->cdr().routing_gateway == "carrier-1");
+  }
+  SECTION("the last route silent too: 408 to the caller, CDR 408 naming it") {
+    fixture f;
+    f.fallbacks = {next};
+    f.start();
+    fire_until(f, "INVITE sip:0044123456@192.0.2.60");
+    REQUIRE(f.now == t0 + 5s);
+    auto fx = fire_until(f, "SIP/2.0 408");
+    CHECK(f.now == t0 + 10s);
+    CHECK(test::sent(fx, "SIP/2.0 408").size() == 1);
+    CHECK(test::sent(f.all, "CANCEL ").empty());
+    f.run_out();
+    CHECK(f.c->ended());
+    REQUIRE(f.cdrs.size() == 1);
+    CHECK(f.cdrs[0].disconnect_code == 408);
+    CHECK(f.cdrs[0].routing_gateway == "carrier-2");
+  }
+  SECTION("the caller cancels first: the silent attempt is dropped and the call ends without Timer B") {
+    fixture f;
+    f.fallbacks = {next};
+    auto fx = f.start();
+    fx = f.feed(test::dialog_request("CANCEL", "sip:0044123456@192.0.2.1", "198.51.100.7", "z9hG4bKa1",
+                                     "<sip:1001@198.51.100.7>;tag=ftag1", "<sip:0044123456@192.0.2.1>", "a-call-1", 1));
+    CHECK(test::sent(fx, "SIP/2.0 487").size() == 1);
+    f.run_out();
+    CHECK(f.c->ended());
+    // Retransmitted by Timer A until the timeout (0, 0.5, 1.5, 3.5 s), not on to Timer B.
+    const auto invites = test::sent(f.all, "INVITE ");
+    CHECK(invites.size() == 4);
+    for (const auto& m : invites) CHECK(m.to == carrier);
+    CHECK(test::sent(f.all, "CANCEL ").empty());
+  }
+  SECTION("a registered endpoint has no such timeout: Timer B") {
+    fixture f;
+    route r = gateway_route();
+    r.kind = route_kind::endpoint;
+    f.start({}, r);
+    auto fx = fire_until(f, "SIP/2.0 408");
+    CHECK(f.now >= t0 + 32s);
+  }
 }

@@ -263,8 +263,24 @@ TEST_CASE("only registered sources are challenged, unknown dialogs get 481, stra
   CHECK_FALSE(f.feed(options.call_id("o-1").cseq(1).build(), phone));
 }
 
+TEST_CASE("a carrier that sends nothing: 408 after gateway_no_response_timeout, from the configuration",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  f.config->sip.gateway_no_response_timeout = 2000ms;
+  REQUIRE(f.feed(bt::invite_text(invite_from_gateway("silent-2")), gateway_peer));
+  f.run_until(f.clock.now() + 2100ms);
+  const auto sent = f.sender.take();
+  const auto invites = std::count_if(sent.begin(), sent.end(), [](const auto& s) { return s.text.starts_with("INVITE "); });
+  CHECK(invites == 3);  // 0, 0.5, 1.5 s, then given up at 2 s
+  CHECK(std::count_if(sent.begin(), sent.end(), [](const auto& s) { return s.text.starts_with("SIP/2.0 408"); }) == 1);
+  CHECK(std::count_if(sent.begin(), sent.end(), [](const auto& s) { return s.text.starts_with("CANCEL "); }) == 0);
+  REQUIRE(f.written.size() == 1);
+  CHECK(f.written[0].disconnect_code == 408);
+}
+
 TEST_CASE("a carrier that never answers: Timer B ends the call with 408 and a CDR", "[switch][call_dispatcher]") {
   dispatcher_fixture f;
+  f.config->sip.gateway_no_response_timeout = 32000ms;  // the maximum: Timer B comes first
   REQUIRE(f.feed(bt::invite_text(invite_from_gateway("silent-1")), gateway_peer));
   f.run_until(f.clock.now() + 40s);
   const auto sent = f.sender.take();
