@@ -138,6 +138,35 @@ TEST_CASE("two routing gateways for a prefix: the first unreachable, the call fa
   CHECK(cdrs[0].answer_time);
 }
 
+TEST_CASE("two routing gateways for a prefix: the first silent, the call fails over after "
+          "gateway_no_response_timeout",
+          "[switch][e2e][calls][dialog]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  udp_client silent;  // bound, so no ICMP unreachable: it just never answers
+  sipp_uas carrier(root, "carrier_answer.xml", 1, "u1");
+  routing_gateway_spec down;
+  down.name = "silent";
+  down.port = silent.port();
+  down.prefixes = {"0044"};
+  routing_gateway_spec up;
+  up.name = "up";
+  up.port = carrier.port();
+  up.prefixes = {"0044"};
+  switch_process sw(root, "gateway_no_response_timeout = 2000\n" + loopback_gateway_config(down) +
+                              routing_gateway_config(up));
+  const auto started = std::chrono::steady_clock::now();
+  run_call(sw, root, carrier);
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took >= 2s);  // the silent gateway had its 2 s
+  CHECK(took < 2s + 5s);  // not Timer B's 32 s
+  CHECK(silent.receive(1s).starts_with("INVITE sip:0044"));
+  const auto cdrs = require_cdrs(sw, 1);
+  CHECK(cdrs[0].routing_gateway == "up");
+  CHECK(cdrs[0].disconnect_code == 200);
+  CHECK(cdrs[0].answer_time);
+}
+
 namespace {
 
 std::string unknown_dialog_request(const std::string& method, int local_port, const std::string& tag) {
