@@ -193,7 +193,8 @@ if [[ $mode == bye-retransmission ]]; then
   exit
 fi
 
-# The carrier that never answers takes Timer B (64*T1, 32 s): started first, checked last.
+# The carrier that never answers, not even 100, is given up after [switch]
+# gateway_no_response_timeout (default 5 s; Timer B would be 32 s): started first, checked last.
 carrier silent uas_silent.xml 1
 caller_timeout=45 caller timeout uac_expect_408.xml 127.0.0.2 "$(free_udp_port 127.0.0.2)" gw 1600000001 x &
 timeout_pid=$!
@@ -283,7 +284,7 @@ check "unknown source: 403" caller unknown uac_expect_403.xml 127.0.0.6 "$p" 555
 check "unknown source: illegal CDR" cdr_is 1100000099 call_id=ct-unknown@127.0.0.6 caller=5550013 src_ip=127.0.0.6 \
   src_port="$p" transport=udp user_agent=$ua account= billing_mode=4 duration_s=0 disconnect_code=403 answer_time=null
 
-# 10. The silent carrier: 408 to the caller after Timer B.
+# 10. The silent carrier: 408 to the caller after gateway_no_response_timeout.
 wait "$timeout_pid"
 check "carrier timeout: 408 to the caller" test $? -eq 0
 check "carrier timeout: CDR" cdr_is 1600000001 call_id=ct-timeout@127.0.0.2 caller=gw src_ip=127.0.0.2 account=gw-ip \
