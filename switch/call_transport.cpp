@@ -169,29 +169,28 @@ void call_transport::resolve(const b2bua::destination& to, std::string text, std
   });
 }
 
-udp_transport* call_transport::udp_for(const base::ip_address& ip) const {
-  udp_transport* v6 = nullptr;
-  for (const auto& u : udp_) {
-    if (u->is_v6()) {
-      if (v6 == nullptr) v6 = u.get();
-    } else if (ip.is_v4()) {
-      return u.get();
-    }
-  }
-  return v6;  // IPv6, or IPv4 as mapped addresses when only IPv6 is bound
-}
+namespace {
 
-tcp_transport* call_transport::tcp_for(const base::ip_address& ip) const {
-  tcp_transport* v6 = nullptr;
-  for (const auto& t : tcp_) {
-    if (t->is_v6()) {
-      if (v6 == nullptr) v6 = t.get();
+/// The first IPv4 listener for an IPv4 address, else the first IPv6 one (IPv4 goes out as
+/// mapped addresses when only IPv6 is bound).
+template <typename Transport>
+Transport* listener_for(const std::vector<std::unique_ptr<Transport>>& listeners, const base::ip_address& ip) {
+  Transport* v6 = nullptr;
+  for (const auto& l : listeners) {
+    if (l->is_v6()) {
+      if (v6 == nullptr) v6 = l.get();
     } else if (ip.is_v4()) {
-      return t.get();
+      return l.get();
     }
   }
   return v6;
 }
+
+}  // namespace
+
+udp_transport* call_transport::udp_for(const base::ip_address& ip) const { return listener_for(udp_, ip); }
+
+tcp_transport* call_transport::tcp_for(const base::ip_address& ip) const { return listener_for(tcp_, ip); }
 
 local_address call_transport::local_for(const peer& caller, const b2bua::destination& callee) {
   std::string_view host = callee.host;

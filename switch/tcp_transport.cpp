@@ -169,7 +169,7 @@ std::variant<std::unique_ptr<tcp_transport>, std::error_code> tcp_transport::ope
 }
 
 tcp_transport::tcp_transport(tcp::acceptor acceptor, tcp_limits limits, handler on_message)
-    : acceptor_(std::move(acceptor)), limits_(limits), on_message_(std::move(on_message)) {}
+    : acceptor_(std::move(acceptor)), local_(bound_endpoint(acceptor_)), limits_(limits), on_message_(std::move(on_message)) {}
 
 tcp_transport::~tcp_transport() { stop(); }
 
@@ -184,20 +184,11 @@ void tcp_transport::stop() {
   for (auto& [raw, c] : all) c->close();
 }
 
-std::uint16_t tcp_transport::local_port() const {
-  boost::system::error_code ec;
-  return acceptor_.local_endpoint(ec).port();
-}
+std::uint16_t tcp_transport::local_port() const { return local_.port(); }
 
-base::ip_address tcp_transport::local_ip() const {
-  boost::system::error_code ec;
-  return from_asio(acceptor_.local_endpoint(ec).address());
-}
+base::ip_address tcp_transport::local_ip() const { return from_asio(local_.address()); }
 
-bool tcp_transport::is_v6() const {
-  boost::system::error_code ec;
-  return acceptor_.local_endpoint(ec).address().is_v6();
-}
+bool tcp_transport::is_v6() const { return local_.address().is_v6(); }
 
 void tcp_transport::do_accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {

@@ -70,6 +70,7 @@ private:
   void forget(tcp_connection* c);
 
   boost::asio::ip::tcp::acceptor acceptor_;
+  const boost::asio::ip::tcp::endpoint local_;  // bound before construction; read once, not per send
   tcp_limits limits_;
   handler on_message_;
   /// Every open connection, and how many each source address holds.

@@ -46,27 +46,18 @@ std::variant<std::unique_ptr<udp_transport>, std::error_code> udp_transport::ope
 }
 
 udp_transport::udp_transport(udp::socket socket, handler on_datagram)
-    : socket_(std::move(socket)), on_datagram_(std::move(on_datagram)) {}
+    : socket_(std::move(socket)), local_(bound_endpoint(socket_)), on_datagram_(std::move(on_datagram)) {}
 
 void udp_transport::stop() {
   boost::system::error_code ignored;
   socket_.close(ignored);
 }
 
-std::uint16_t udp_transport::local_port() const {
-  boost::system::error_code ec;
-  return socket_.local_endpoint(ec).port();
-}
+std::uint16_t udp_transport::local_port() const { return local_.port(); }
 
-base::ip_address udp_transport::local_ip() const {
-  boost::system::error_code ec;
-  return from_asio(socket_.local_endpoint(ec).address());
-}
+base::ip_address udp_transport::local_ip() const { return from_asio(local_.address()); }
 
-bool udp_transport::is_v6() const {
-  boost::system::error_code ec;
-  return socket_.local_endpoint(ec).address().is_v6();
-}
+bool udp_transport::is_v6() const { return local_.address().is_v6(); }
 
 std::error_code udp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std::string_view bytes) {
   udp::endpoint to(to_asio(ip), port);
@@ -136,16 +127,7 @@ void udp_transport::on_receive(const boost::system::error_code& ec, std::size_t 
   if (!ec) {
     const peer from{config::transport::udp, from_asio(sender_.address()), sender_.port()};
     trace_udp(trace_tap::direction::in, socket_, sender_, std::string_view(buffer_.data(), n));
-    if (auto out = on_datagram_(std::string_view(buffer_.data(), n), from)) {
-      udp::endpoint to(to_asio(out->ip), out->port);
-      if (socket_.local_endpoint().address().is_v6() && to.address().is_v4()) {
-        to = udp::endpoint(asio::ip::make_address_v6(asio::ip::v4_mapped, to.address().to_v4()), out->port);
-      }
-      boost::system::error_code send_ec;
-      send_datagram(to, out->bytes, send_ec);
-      if (!send_ec) trace_udp(trace_tap::direction::out, socket_, to, out->bytes);
-      if (send_ec && send_errors_++ == 0) spdlog::warn("udp send to {}: {}", to.address().to_string(), send_ec.message());
-    }
+    if (auto out = on_datagram_(std::string_view(buffer_.data(), n), from)) (void)send_to(out->ip, out->port, out->bytes);
   }
   do_receive();
 }

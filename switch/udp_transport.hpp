@@ -54,6 +54,7 @@ private:
   void drain_errors();
 
   boost::asio::ip::udp::socket socket_;
+  const boost::asio::ip::udp::endpoint local_;  // bound before construction; read once, not per send
   handler on_datagram_;
   boost::asio::ip::udp::endpoint sender_;
   std::array<char, 65536> buffer_{};
