@@ -13,6 +13,7 @@ shift 2 2>/dev/null || shift $#
 rates=("$@")
 ((${#rates[@]})) || rates=(500 1000 2000 3000 4000 5000 6000 7000 8000)
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../tests/support/netns.sh"
 scenarios=$here/../../tests/switch/sipp/calls
 out=${BENCH_OUT:-$here/../out}
 mkdir -p "$out"
@@ -27,9 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_udp_port() {
-  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"
-}
 port=$(free_udp_port 127.0.0.1)
 carrier_port=$(free_udp_port 127.0.0.10)
 caller_port=$(free_udp_port 127.0.0.2)

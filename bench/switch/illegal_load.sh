@@ -14,6 +14,7 @@ shift 2 2>/dev/null || shift $#
 rates=("$@")
 ((${#rates[@]})) || rates=(10000 20000 30000 40000 50000 60000 0)
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../tests/support/netns.sh"
 out=${BENCH_OUT:-$here/../out}
 mkdir -p "$out"
 work=$(mktemp -d /tmp/tollgate-illegal-load-XXXXXX)
@@ -25,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_udp_port 127.0.0.1)
 cat >"$work/tollgate.toml" <<TOML
 [switch]
 listen = ["udp:127.0.0.1:$port"]

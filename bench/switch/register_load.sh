@@ -11,6 +11,7 @@ rate=${3:-20000}
 calls=${4:-100000}
 transport=${5:-u1}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../tests/support/netns.sh"
 bench_out=${BENCH_OUT:-$here/../out}
 mkdir -p "$bench_out"
 work=$(mktemp -d /tmp/tollgate-register-load-XXXXXX)
@@ -22,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-sipp_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sipp_port=$(free_udp_port 127.0.0.1)
 python3 - "$work" "$endpoints" "$port" <<'PY'
 import sys
 work, n, port = sys.argv[1], int(sys.argv[2]), sys.argv[3]

@@ -24,6 +24,11 @@ delete_namespaces() {
 }
 
 # wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
+# free_udp_port ADDRESS: a UDP port nobody has bound on ADDRESS right now.
+free_udp_port() {
+  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"
+}
+
 wait_for() {
   local what=$1 seconds=$2
   shift 2

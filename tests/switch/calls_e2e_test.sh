@@ -27,9 +27,6 @@ cleanup() {
 trap cleanup EXIT
 check_log=$work/checks.log
 
-free_udp_port() {
-  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"
-}
 port=$(free_udp_port 127.0.0.1)
 gw_port=$(free_udp_port 127.0.0.3)
 declare -A carrier_port

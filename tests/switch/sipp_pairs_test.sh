@@ -16,9 +16,6 @@ cleanup() {
 trap cleanup EXIT
 check_log=$work/checks.log
 
-free_udp_port() {
-  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"
-}
 printf 'SEQUENTIAL\n1001;0044123;[authentication username=acct password=pw];\n' >"$work/users.csv"
 
 # pair NAME UAS_SCENARIO "UAS ARGS" UAC_SCENARIO "UAC ARGS": both exit 0 within 30 s.
