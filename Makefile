@@ -19,7 +19,6 @@ run: build
 	bash packaging/run-local.sh $(BUILD_DIR)
 
 bench: build
-	bash packaging/install-deps.sh --bench
 	bash bench/run.sh $(BUILD_DIR)
 
 clean:

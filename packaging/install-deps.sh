@@ -20,18 +20,13 @@ test_packages=(
   sip-tester sipvicious sipsak python3
   rpm lintian man-db systemd file
   tshark util-linux
-)
-
-# Only for `make bench` (--bench): the plots of bench/report.md.
-bench_packages=(
-  gnuplot-nox
+  gnuplot-nox  # the plots of bench/report.md, whose generator the suite tests
 )
 
 wanted=("${build_packages[@]}")
 case "${1:-}" in
   --build-only) ;;
   --fuzz) wanted+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
-  --bench) wanted+=("${test_packages[@]}" "${bench_packages[@]}") ;;
   *) wanted+=("${test_packages[@]}") ;;
 esac
 

@@ -287,7 +287,6 @@ class RenderTest(unittest.TestCase):
         self.assertIn("No time series", text)
 
 
-@unittest.skipUnless(shutil.which("gnuplot"), "gnuplot (package gnuplot-nox, `install-deps.sh --bench`) is not installed")
 class PlotTest(unittest.TestCase):
     def test_render_writes_the_report_and_both_plots(self):
         with tempfile.TemporaryDirectory() as work:
