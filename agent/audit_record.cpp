@@ -31,6 +31,7 @@ store::audit_entry audit_of(const policy::decision& d) {
     void operator()(const policy::suspend& s) const {
       row.subject = s.endpoint;
       row.reason = "register_failures";
+      row.actor = s.actor;
       json e = evidence_of(s.why);
       e["failures"] = s.failures;
       e["until"] = base::to_unix_seconds(s.until);

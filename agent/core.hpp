@@ -29,7 +29,7 @@ struct core_options {
 };
 
 struct core_counters {
-  std::array<std::uint64_t, 6> reports{};    // by policy::report_type
+  std::array<std::uint64_t, policy::report_type_count> reports{};    // by policy::report_type
   std::array<std::uint64_t, 5> decisions{};  // suspend, unsuspend, block, protected, release
   std::uint64_t dropped_reports = 0;
   std::uint64_t kernel_failures = 0;

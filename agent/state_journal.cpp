@@ -9,7 +9,7 @@ namespace tollgate::agent {
 
 store::result<void> state_journal::apply(const policy::decision& d) {
   if (const auto* s = std::get_if<policy::suspend>(&d.what)) {
-    return suspensions_.upsert({s->endpoint, s->until, s->failures});
+    return suspensions_.upsert({s->endpoint, s->until, s->failures, d.time, true});
   }
   if (const auto* u = std::get_if<policy::unsuspend>(&d.what)) {
     auto erased = suspensions_.erase(u->endpoint);

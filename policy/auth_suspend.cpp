@@ -124,7 +124,30 @@ bool auth_suspend::clear(std::string_view endpoint, const std::string& actor, ba
   s->failures = 0;
   out.push_back(decision{now, unsuspend{std::string(endpoint), "manual", actor}});
   forget_if_idle(endpoint);
+  if (const auto [it, added] = cleared_.insert_or_assign(std::string(endpoint), clear_record{now, actor}); added) {
+    cleared_order_.push_back(it->first);
+    if (cleared_order_.size() > max_remembered_clears) {
+      cleared_.erase(cleared_order_.front());
+      cleared_order_.pop_front();
+    }
+  }
   return true;
+}
+
+void auth_suspend::adopt(const report& r, base::timestamp now, std::vector<decision>& out) {
+  if (r.endpoint.empty() || r.until <= r.time) return;
+  if (const auto it = cleared_.find(r.endpoint); it != cleared_.end() && it->second.time >= r.time) {
+    if (r.until > now) out.push_back(decision{now, unsuspend{r.endpoint, "manual", it->second.actor}});
+    return;
+  }
+  state& s = find_or_add(r.endpoint, r.reason != failure_reason::unknown_user);
+  if (s.suspended_until && *s.suspended_until >= r.until) return;
+  s.failures = 0;
+  s.suspended_until = r.until;
+  timers_.push(r.until, r.endpoint);
+  suspend d{r.endpoint, r.until, r.failures, evidence{r.endpoint, r.call_id, r.user_agent, r.failures}};
+  d.actor = "switch";
+  out.push_back(decision{r.time, std::move(d)});
 }
 
 void auth_suspend::restore(std::string_view endpoint, base::timestamp until, bool known) {
@@ -137,6 +160,12 @@ void auth_suspend::restore(std::string_view endpoint, base::timestamp until, boo
 bool auth_suspend::is_suspended(std::string_view endpoint, base::timestamp now) const {
   const state* s = find(endpoint);
   return s != nullptr && s->suspended_until && *s->suspended_until > now;
+}
+
+std::optional<base::timestamp> auth_suspend::suspended_until(std::string_view endpoint) const {
+  const state* s = find(endpoint);
+  if (s == nullptr) return std::nullopt;
+  return s->suspended_until;
 }
 
 std::uint32_t auth_suspend::failures(std::string_view endpoint) const {

@@ -42,10 +42,19 @@ public:
   void on_tick(base::timestamp now, std::vector<decision>& out);
   /// `tollgatectl suspend clear`: ends a suspension (and the count) at once.
   bool clear(std::string_view endpoint, const std::string& actor, base::timestamp now, std::vector<decision>& out);
-  /// Restores a persisted suspension at agent start (no decision: it is already applied).
+  /// Restores a persisted suspension at start, or one decided elsewhere that this side must
+  /// enforce (no decision: it is already applied and audited).
   void restore(std::string_view endpoint, base::timestamp until, bool known);
+  /// A suspension decided elsewhere (the switch counts failures too) and reported here:
+  /// appends its suspend, stamped with the time it began, unless this side already holds it
+  /// to at least `until`. One that a `clear` ended after it began (the switch was away and
+  /// missed the clear) gets that unsuspend again, stamped `now`, so that the reporter drops
+  /// it too. An adopted suspension that already ended expires on the next on_tick.
+  void adopt(const report& r, base::timestamp now, std::vector<decision>& out);
 
   bool is_suspended(std::string_view endpoint, base::timestamp now) const;
+  /// The end of an endpoint's suspension, ended or not; nullopt when it has none.
+  std::optional<base::timestamp> suspended_until(std::string_view endpoint) const;
   std::uint32_t failures(std::string_view endpoint) const;
 
   struct suspension {
@@ -78,6 +87,15 @@ private:
   lru_list unknown_;  // front: most recently used
   absl::flat_hash_map<absl::string_view, lru_list::iterator> unknown_index_;  // views into unknown_
   due_queue<std::string> timers_;
+  // Recent manual clears, so that a suspension made before one and reported after it (by a
+  // switch that was away) is not brought back. Bounded: the oldest are forgotten first.
+  static constexpr std::size_t max_remembered_clears = 4096;
+  struct clear_record {
+    base::timestamp time;
+    std::string actor;
+  };
+  absl::flat_hash_map<std::string, clear_record> cleared_;
+  std::list<std::string> cleared_order_;
 };
 
 }  // namespace tollgate::policy

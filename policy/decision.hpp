@@ -41,6 +41,7 @@ struct suspend {
   base::timestamp until;
   std::uint32_t failures = 0;
   evidence why;
+  std::string actor = "policy";  // "switch": the switch suspended it and told the agent
 };
 
 struct unsuspend {

@@ -39,6 +39,10 @@ void engine::on_report(const report& r, base::timestamp now, std::vector<decisio
     }
   } else if (r.type == report_type::register_failed) {
     suspend_.on_failure(r, params_, now, out);
+  } else if (r.type == report_type::endpoint_suspended) {
+    // The failures behind it were reported one by one and counted as evidence already.
+    suspend_.adopt(r, now, out);
+    return;
   }
   if (!params_.enabled(parameter::BLACKLIST_ENABLE)) return;
   const base::ip_prefix source = source_of(r.ip);
@@ -86,7 +90,8 @@ void engine::add_evidence(const report& r, const base::ip_prefix& source, base::
       break;
     }
     case report_type::register_ok:
-    case report_type::scanner_seen: break;
+    case report_type::scanner_seen:
+    case report_type::endpoint_suspended: break;
   }
 }
 

@@ -7,13 +7,14 @@
 namespace tollgate::policy {
 namespace {
 
-constexpr std::array<std::pair<report_type, std::string_view>, 6> report_names{{
+constexpr std::array<std::pair<report_type, std::string_view>, report_type_count> report_names{{
     {report_type::register_failed, "register_failed"},
     {report_type::register_ok, "register_ok"},
     {report_type::illegal_call, "illegal_call"},
     {report_type::call_auth_failed, "call_auth_failed"},
     {report_type::scanner_seen, "scanner_seen"},
     {report_type::malformed_sip, "malformed_sip"},
+    {report_type::endpoint_suspended, "endpoint_suspended"},
 }};
 
 constexpr std::array<std::pair<failure_reason, std::string_view>, 7> reason_names{{

@@ -1,6 +1,7 @@
 // Reports: what the switch and the inspector tell the policy about one SIP event.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +19,9 @@ enum class report_type : std::uint8_t {
   call_auth_failed,  // an INVITE whose digest credentials were wrong
   scanner_seen,      // a scanner fingerprint (User-Agent) seen by the switch or the inspector
   malformed_sip,     // the inspector dropped a message it could not parse
+  endpoint_suspended,  // the switch suspended an endpoint itself (it counts failures too)
 };
+inline constexpr std::size_t report_type_count = 7;
 
 /// Why a registration failed, as operators read it in the audit log.
 enum class failure_reason : std::uint8_t {
@@ -51,6 +54,11 @@ struct report {
   std::string caller;
   std::string callee;
   std::int64_t expires = 0;  // register_ok: binding lifetime in seconds
+  // endpoint_suspended: `time` is when the switch suspended it, `until` its end,
+  // `failures` the verified failures in a row that did it and `reason` that of the last
+  // one (unknown_user for a name the switch does not know).
+  base::timestamp until{};
+  std::uint32_t failures = 0;
 };
 
 }  // namespace tollgate::policy

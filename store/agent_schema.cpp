@@ -64,7 +64,14 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<migration, 1> migrations{{{1, v1}}};
+// A suspension's start and whether its name is a configured endpoint, as switch.db keeps
+// them too: one table shape, one store class.
+constexpr std::string_view v2 = R"sql(
+ALTER TABLE suspensions ADD COLUMN since_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE suspensions ADD COLUMN known INTEGER NOT NULL DEFAULT 1;
+)sql";
+
+constexpr std::array<migration, 2> migrations{{{1, v1}, {2, v2}}};
 
 }  // namespace
 

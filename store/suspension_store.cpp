@@ -4,9 +4,10 @@
 namespace tollgate::store {
 
 result<void> suspension_store::upsert(const suspension_row& row) {
-  auto st = db_.prepare("INSERT OR REPLACE INTO suspensions (endpoint, until_ms, failures) VALUES (?, ?, ?)");
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO suspensions (endpoint, until_ms, failures, since_ms, known) VALUES (?, ?, ?, ?, ?)");
   if (!st) return st.error();
-  (*st)->bind_all(row.endpoint, row.until, row.failures);
+  (*st)->bind_all(row.endpoint, row.until, row.failures, row.since, static_cast<std::int64_t>(row.known ? 1 : 0));
   return (*st)->run();
 }
 
@@ -19,14 +20,15 @@ result<bool> suspension_store::erase(const std::string& endpoint) {
 }
 
 result<std::vector<suspension_row>> suspension_store::list() {
-  auto st = db_.prepare("SELECT endpoint, until_ms, failures FROM suspensions ORDER BY endpoint");
+  auto st = db_.prepare("SELECT endpoint, until_ms, failures, since_ms, known FROM suspensions ORDER BY endpoint");
   if (!st) return st.error();
   std::vector<suspension_row> rows;
   for (;;) {
     auto more = (*st)->step();
     if (!more) return more.error();
     if (!*more) break;
-    rows.push_back({std::string((*st)->get_text(0)), (*st)->get_time(1), (*st)->get_int64(2)});
+    rows.push_back({std::string((*st)->get_text(0)), (*st)->get_time(1), (*st)->get_int64(2), (*st)->get_time(3),
+                    (*st)->get_int64(4) != 0});
   }
   return rows;
 }

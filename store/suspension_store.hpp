@@ -1,4 +1,5 @@
-// The suspensions table: endpoints under authentication suspend, kept across restarts.
+// The suspensions table (agent.db and switch.db): endpoints under authentication suspend,
+// kept across restarts.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,8 @@ struct suspension_row {
   std::string endpoint;
   base::timestamp until;
   std::int64_t failures = 0;  // the failures in a row that caused it
+  base::timestamp since{};    // when it began (0: not recorded)
+  bool known = true;          // a configured endpoint, not a name a scanner tried
 
   friend bool operator==(const suspension_row&, const suspension_row&) = default;
 };

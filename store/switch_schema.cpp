@@ -48,7 +48,19 @@ CREATE TABLE registrations (
 CREATE INDEX registrations_expires ON registrations (expires_ms);
 )sql";
 
-constexpr std::array<migration, 1> migrations{{{1, v1}}};
+// The suspensions the switch enforces, its own and the agent's, so that a restart with the
+// agent away keeps them. The same shape as agent.db's table.
+constexpr std::string_view v2 = R"sql(
+CREATE TABLE suspensions (
+  endpoint TEXT PRIMARY KEY,
+  until_ms INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  since_ms INTEGER NOT NULL DEFAULT 0,
+  known    INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<migration, 2> migrations{{{1, v1}, {2, v2}}};
 
 }  // namespace
 

@@ -66,7 +66,8 @@ policy::report decode(const json& object) {
   }
   const bool needs_endpoint = r.type == policy::report_type::register_failed ||
                               r.type == policy::report_type::register_ok ||
-                              r.type == policy::report_type::call_auth_failed;
+                              r.type == policy::report_type::call_auth_failed ||
+                              r.type == policy::report_type::endpoint_suspended;
   r.endpoint = string_field(object, "endpoint", needs_endpoint);
   r.transport = string_field(object, "transport", false);
   r.user_agent = string_field(object, "user_agent", false);
@@ -85,6 +86,20 @@ policy::report decode(const json& object) {
   }
   if (r.type == policy::report_type::register_ok) {
     r.expires = integer_field(require(object, "expires"), "expires", 0, 100LL * 365 * 86400);
+  }
+  if (r.type == policy::report_type::endpoint_suspended) {
+    const double until = number_field(require(object, "until"), "until");
+    if (!(until > seconds && until < 1e11)) throw field_error{"field \"until\" must be Unix seconds after \"time\""};
+    r.until = base::from_unix_seconds(until);
+    if (const auto it = object.find("failures"); it != object.end() && !it->is_null()) {
+      r.failures = static_cast<std::uint32_t>(integer_field(*it, "failures", 0, 1'000'000));
+    }
+    const std::string reason = string_field(object, "reason", false);
+    if (!reason.empty()) {
+      const auto parsed_reason = policy::parse_failure_reason(reason);
+      if (!parsed_reason) throw field_error{"unknown failure reason \"" + reason + "\""};
+      r.reason = *parsed_reason;
+    }
   }
   return r;
 }
@@ -167,6 +182,11 @@ std::string format_report(const policy::report& r) {
     o["reason"] = policy::to_string(r.reason);
   }
   if (r.type == policy::report_type::register_ok) o["expires"] = r.expires;
+  if (r.type == policy::report_type::endpoint_suspended) {
+    put_time(o, "until", r.until);
+    o["failures"] = r.failures;
+    o["reason"] = policy::to_string(r.reason);
+  }
   if (!r.caller.empty()) o["caller"] = r.caller;
   if (!r.callee.empty()) o["callee"] = r.callee;
   if (!r.call_id.empty()) o["call_id"] = r.call_id;

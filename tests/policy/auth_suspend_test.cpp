@@ -157,3 +157,68 @@ TEST_CASE("restored suspensions expire on time", "[policy][auth_suspend]") {
   REQUIRE(out.size() == 1);
   CHECK(std::get<unsuspend>(out[0].what).endpoint == "1001");
 }
+
+namespace {
+report suspended_elsewhere(const std::string& endpoint, base::timestamp since, base::timestamp until) {
+  report r;
+  r.type = report_type::endpoint_suspended;
+  r.endpoint = endpoint;
+  r.time = since;
+  r.until = until;
+  r.failures = 5;
+  r.ip = *base::ip_address::parse("203.0.113.7");
+  return r;
+}
+}  // namespace
+
+TEST_CASE("a suspension the switch made is adopted with the time it began", "[policy][auth_suspend]") {
+  auth_suspend s;
+  std::vector<decision> out;
+  s.adopt(suspended_elsewhere("1001", t0, t0 + 600s), t0 + 30s, out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].time == t0);  // audited at its start, not when the agent heard of it
+  const auto& d = std::get<suspend>(out[0].what);
+  CHECK(d.actor == "switch");
+  CHECK(d.until == t0 + 600s);
+  CHECK(d.failures == 5);
+  CHECK(s.is_suspended("1001", t0 + 31s));
+  // Reported again (each connect) or already decided here: nothing new.
+  s.adopt(suspended_elsewhere("1001", t0, t0 + 600s), t0 + 40s, out);
+  CHECK(out.size() == 1);
+  // It ends at its time, stamped then.
+  s.on_tick(t0 + 600s, out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[1].time == t0 + 600s);
+  CHECK(std::get<unsuspend>(out[1].what).reason == "expired");
+}
+
+TEST_CASE("one that ended while the agent was away is audited and expires", "[policy][auth_suspend]") {
+  auth_suspend s;
+  std::vector<decision> out;
+  s.adopt(suspended_elsewhere("1001", t0, t0 + 60s), t0 + 3600s, out);
+  s.on_tick(t0 + 3600s, out);
+  REQUIRE(out.size() == 2);
+  CHECK(std::holds_alternative<suspend>(out[0].what));
+  CHECK(out[1].time == t0 + 60s);
+  CHECK_FALSE(s.is_suspended("1001", t0 + 3600s));
+}
+
+TEST_CASE("a cleared suspension is not brought back by a switch that missed the clear", "[policy][auth_suspend]") {
+  auth_suspend s;
+  std::vector<decision> out;
+  s.adopt(suspended_elsewhere("1001", t0, t0 + 600s), t0 + 1s, out);
+  REQUIRE(s.clear("1001", "admin", t0 + 10s, out));
+  REQUIRE(out.size() == 2);
+  // The switch was away during the clear and reports its suspension again on reconnect:
+  // the answer is the clear once more, for that switch.
+  s.adopt(suspended_elsewhere("1001", t0, t0 + 600s), t0 + 20s, out);
+  REQUIRE(out.size() == 3);
+  const auto& u = std::get<unsuspend>(out[2].what);
+  CHECK(u.reason == "manual");
+  CHECK(u.actor == "admin");
+  CHECK_FALSE(s.is_suspended("1001", t0 + 20s));
+  // A new suspension after the clear is adopted.
+  s.adopt(suspended_elsewhere("1001", t0 + 30s, t0 + 630s), t0 + 31s, out);
+  REQUIRE(out.size() == 4);
+  CHECK(s.is_suspended("1001", t0 + 31s));
+}

@@ -71,7 +71,7 @@ TEST_CASE("a database newer than the program is refused and left alone", "[store
   CHECK(refused.error().code == errc::schema_too_new);
   CHECK(refused.error().message ==
         path +
-            ": agent.db schema version 99 is newer than this program knows (1); it was written by a newer "
+            ": agent.db schema version 99 is newer than this program knows (2); it was written by a newer "
             "Tollgate, run that version or restore a backup");
   auto db = database::open(path);
   REQUIRE(db);

@@ -135,3 +135,30 @@ TEST_CASE("bad decision lines name the problem", "[wire][report_codec]") {
   CHECK(error(R"({"time":1,"decision":"block","address":"192.0.2.1/32","until":null})") ==
         "unsupported decision \"block\"");
 }
+
+TEST_CASE("a suspension the switch made round-trips", "[wire][report_codec]") {
+  policy::report r;
+  r.type = policy::report_type::endpoint_suspended;
+  r.time = base::from_unix_seconds(1764158400.25);
+  r.endpoint = "1001";
+  r.ip = *base::ip_address::parse("203.0.113.7");
+  r.until = base::from_unix_seconds(1764159000.25);
+  r.failures = 5;
+  r.reason = policy::failure_reason::unknown_user;
+  const std::string line = wire::format_report(r);
+  CHECK(line.find(R"("type":"endpoint_suspended")") != std::string::npos);
+  const auto parsed = wire::parse_report(line);
+  REQUIRE(std::holds_alternative<policy::report>(parsed));
+  const auto& back = std::get<policy::report>(parsed);
+  CHECK(back.until == r.until);
+  CHECK(back.failures == 5);
+  CHECK(back.reason == policy::failure_reason::unknown_user);
+  CHECK(back.endpoint == "1001");
+
+  const auto no_until = wire::parse_report(R"({"time":100,"type":"endpoint_suspended","endpoint":"1001","ip":"203.0.113.7"})");
+  REQUIRE(std::holds_alternative<wire::codec_error>(no_until));
+  CHECK(std::get<wire::codec_error>(no_until).message == R"(missing field "until")");
+  const auto backwards =
+      wire::parse_report(R"({"time":100,"type":"endpoint_suspended","endpoint":"1001","ip":"203.0.113.7","until":50})");
+  REQUIRE(std::holds_alternative<wire::codec_error>(backwards));
+}
