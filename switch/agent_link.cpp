@@ -68,6 +68,7 @@ void agent_link::on_connect(const boost::system::error_code& ec, std::uint64_t g
                buffer_.dropped());
   in_.clear();
   do_read(generation);
+  if (on_connected_) on_connected_();
   kick_write();
 }
 

@@ -40,6 +40,8 @@ public:
   void stop();
   /// Queues a report and starts writing when connected.
   void send(const policy::report& r);
+  /// Called on each connection before the buffered reports go out; what it sends follows them.
+  void on_connected(std::function<void()> handler) { on_connected_ = std::move(handler); }
 
   bool connected() const { return connected_; }
   const agent_link_counters& counters() const { return counters_; }
@@ -58,6 +60,7 @@ private:
   boost::asio::io_context& io_;
   std::string path_;
   decision_handler on_decision_;
+  std::function<void()> on_connected_;
   boost::asio::local::stream_protocol::socket socket_;
   boost::asio::steady_timer retry_timer_;
   report_buffer buffer_;

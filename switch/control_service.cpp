@@ -34,6 +34,9 @@ wire::response control_service::on_command(const wire::request& request, const a
   if (std::holds_alternative<wire::registrations_request>(request.what)) {
     return wire::response::success(id, hooks_.registrations());
   }
+  if (std::holds_alternative<wire::status_request>(request.what) && hooks_.status) {
+    return wire::response::success(id, hooks_.status());
+  }
   if (const auto* trace = std::get_if<wire::trace_request>(&request.what)) {
     const trace_filter filter = filter_of(*trace);
     if (auto refused = trace_.subscribe(from.connection, filter)) return wire::response::failure(id, *refused);
@@ -51,8 +54,8 @@ wire::response control_service::on_command(const wire::request& request, const a
     return wire::response::success(id, reload_json(r, *hooks_.configuration()));
   }
   return wire::response::failure(id, std::string(wire::command_name(request.what)) +
-                                         " is a command of the agent's socket; the switch answers registrations, "
-                                         "trace and reload");
+                                         " is a command of the agent's socket; the switch answers status, "
+                                         "registrations, trace and reload");
 }
 
 std::vector<policy::decision> control_service::on_switch_connected(const agent::peer&) { return {}; }

@@ -18,6 +18,7 @@ namespace tollgate::switch_ {
 /// What the commands act on; the server provides them.
 struct control_hooks {
   std::function<wire::json()> registrations;
+  std::function<wire::json()> status;
   std::function<reload_result()> reload;
   std::function<std::shared_ptr<const config::config>()> configuration;
 };

@@ -6,6 +6,7 @@
 #include "sip/nonce_secret_file.hpp"
 #include "store/binding_store.hpp"
 #include "store/cdr.hpp"
+#include "store/suspension_store.hpp"
 #include "store/switch_schema.hpp"
 #include "switch/control_service.hpp"
 
@@ -24,7 +25,11 @@ server::server(boost::asio::io_context& io, std::shared_ptr<const config::config
       options_(std::move(options)),
       clock_(clock),
       directory_(config_),
-      agent_(io, options_.agent_socket, [this](const policy::decision& d) { suspensions_.apply(d); }),
+      agent_(io, options_.agent_socket,
+             [this](const policy::decision& d) {
+               suspensions_.apply(d, clock_.now());
+               log_agent_decision(d);
+             }),
       call_timer_(io),
       tick_(io) {}
 
@@ -42,6 +47,16 @@ std::string server::open() {
   bindings_.restore(std::move(rows.value()), clock_.now());
   flush_bindings();
   spdlog::info("restored {} bindings of {} endpoints from switch.db", bindings_.size(), bindings_.endpoints());
+  auto suspended = store::suspension_store(*db_).list();
+  if (!suspended) return "switch.db suspensions: " + suspended.error().message;
+  for (const auto& row : *suspended) suspensions_.restore(row, clock_.now());
+  flush_suspensions();
+  if (suspensions_.size() > 0) spdlog::info("restored {} suspensions from switch.db", suspensions_.size());
+  // The agent hears of every suspension this switch enforces each time it connects, so one
+  // made while it was away (or before a restart of either) reaches it with its start time.
+  agent_.on_connected([this] {
+    for (const auto& r : suspensions_.active_reports(clock_.now())) agent_.send(r);
+  });
 
   auto secret = sip::load_or_create_nonce_secret(options_.state_dir);
   if (const auto* e = std::get_if<std::error_code>(&secret)) return "nonce secret: " + e->message();
@@ -106,6 +121,7 @@ void server::stop() {
   agent_.stop();
   if (control_) control_->stop();
   flush_bindings();
+  flush_suspensions();
 }
 
 std::optional<outbound> server::handle_datagram(std::string_view datagram, const peer& from) {
@@ -123,7 +139,41 @@ std::optional<outbound> server::handle_stream(const sip::message& m, const peer&
 }
 
 void server::forward_reports() {
-  for (const auto& r : handler_->take_reports()) agent_.send(r);
+  auto reports = handler_->take_reports();
+  if (reports.empty()) return;
+  const auto now = clock_.now();
+  std::vector<policy::decision> local;
+  for (const auto& r : reports) {
+    // Counted here before the next request is read, so the RETRY-th failure suspends it.
+    suspensions_.on_report(r, config_->parameters, now, local);
+    count(r);
+    agent_.send(r);
+  }
+  for (const auto& d : local) {
+    const auto& s = std::get<policy::suspend>(d.what);
+    spdlog::info("endpoint {} suspended for {} s after {} failed registrations{}", s.endpoint,
+                 std::chrono::duration_cast<std::chrono::seconds>(s.until - now).count(), s.failures,
+                 agent_.connected() ? "" : " (agent away: it hears of it on reconnect)");
+    agent_.send(suspensions_.report_of(d));
+  }
+}
+
+void server::count(const policy::report& r) {
+  if (r.type == policy::report_type::register_ok) {
+    ++registers_.registered;
+  } else if (r.type == policy::report_type::register_failed) {
+    if (r.reason == policy::failure_reason::suspended) {
+      ++registers_.refused_suspended;
+    } else if (r.verified) {
+      ++registers_.verified_failures;
+    }
+  }
+}
+
+void server::log_agent_decision(const policy::decision& d) {
+  if (const auto* u = std::get_if<policy::unsuspend>(&d.what); u && u->reason == "manual") {
+    spdlog::info("endpoint {} unsuspended by {}", u->endpoint, u->actor);
+  }
 }
 
 void server::housekeeping() {
@@ -131,11 +181,13 @@ void server::housekeeping() {
   if (++ticks_ % ticks_per_expiry == 0) {
     const auto now = clock_.now();
     bindings_.expire(now);
-    suspensions_.prune(now);
+    std::vector<policy::decision> ended;
+    suspensions_.on_tick(now, ended);
     handler_->prune(now);
     calls_->prune(now);
   }
   flush_bindings();
+  flush_suspensions();
   tick_.expires_after(tick_interval);
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) housekeeping();
@@ -159,6 +211,17 @@ void server::on_call_timer() {
   calls_->on_tick(clock_.now());
   forward_reports();
   schedule_calls();
+}
+
+void server::flush_suspensions() {
+  if (!db_ || suspensions_.pending_changes() == 0) return;
+  const auto changes = suspensions_.take_changes(clock_.now());
+  if (auto written = write_changes(*db_, changes); !written) {
+    // Enforcement is in memory; the rows are tried again on the next tick.
+    spdlog::warn("switch.db: {} suspension changes not written, will retry: {}", changes.size(),
+                 written.error().message);
+    suspensions_.retake(changes);
+  }
 }
 
 void server::flush_bindings() {

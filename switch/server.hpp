@@ -26,6 +26,7 @@
 #include "switch/suspensions.hpp"
 #include "switch/tcp_transport.hpp"
 #include "switch/udp_transport.hpp"
+#include "wire/control_protocol.hpp"
 
 namespace tollgate::switch_ {
 
@@ -75,6 +76,10 @@ private:
   void forward_reports();
   void housekeeping();
   void flush_bindings();
+  void flush_suspensions();
+  void log_agent_decision(const policy::decision& d);
+  wire::json status_json() const;
+  void count(const policy::report& r);
   /// Arms the call timer for the dispatcher's next deadline, if that is earlier.
   void schedule_calls();
   void on_call_timer();
@@ -93,6 +98,12 @@ private:
   std::unique_ptr<registrar> registrar_;
   std::unique_ptr<request_handler> handler_;
   agent_link agent_;
+  /// REGISTER outcomes as the registrar reported them: the control socket's `status`.
+  struct register_counters {
+    std::uint64_t verified_failures = 0;  // digest checked and wrong: what suspend counts
+    std::uint64_t refused_suspended = 0;  // 403 at once, no digest work
+    std::uint64_t registered = 0;
+  } registers_;
   std::vector<std::unique_ptr<udp_transport>> udp_;
   std::vector<std::unique_ptr<tcp_transport>> tcp_;
   std::unique_ptr<call_transport> call_transport_;

@@ -15,6 +15,7 @@ std::string server::open_control() {
   started_ = effective_settings(*config_, options_.command_line);
   control_hooks hooks;
   hooks.registrations = [this] { return registrations_json(bindings_, clock_.now()); };
+  hooks.status = [this] { return status_json(); };
   hooks.reload = [this] { return reload(); };
   hooks.configuration = [this] { return config_; };
   control_ = std::make_unique<control_service>(io_, started_.control_socket, clock_, std::move(hooks));
@@ -27,6 +28,24 @@ std::string server::open_control() {
   }
   spdlog::info("control socket on {}", started_.control_socket);
   return {};
+}
+
+wire::json server::status_json() const {
+  const auto& link = agent_.counters();
+  return {{"agent",
+           {{"connected", agent_.connected()},
+            {"connects", link.connects},
+            {"reports_sent", link.reports_sent},
+            {"reports_buffered", agent_.buffer().size()},
+            {"reports_dropped", agent_.buffer().dropped()},
+            {"decisions", link.decisions}}},
+          {"register",
+           {{"verified_failures", registers_.verified_failures},
+            {"refused_suspended", registers_.refused_suspended},
+            {"registered", registers_.registered}}},
+          {"suspensions",
+           {{"active", suspensions_.size()}, {"suspended_by_switch", suspensions_.local_suspensions()}}},
+          {"bindings", bindings_.size()}};
 }
 
 reload_result server::reload() {

@@ -100,7 +100,7 @@ TEST_CASE("wrong passwords and unknown users look the same on the wire", "[switc
 
 TEST_CASE("a suspended endpoint gets 403 at once until unsuspended or expired", "[switch][registrar]") {
   switch_fixture f(2);
-  f.suspensions.suspend("1001", f.clock.now() + 600s);
+  f.suspensions.apply({f.clock.now(), policy::suspend{"1001", f.clock.now() + 600s, 5, {}}}, f.clock.now());
   auto r = f.send(f.register_text("1001"));
   REQUIRE(r);
   CHECK(r->status_code() == 403);
@@ -114,11 +114,11 @@ TEST_CASE("a suspended endpoint gets 403 at once until unsuspended or expired", 
   CHECK(reports[0].reason == policy::failure_reason::suspended);
   CHECK_FALSE(reports[0].verified);
   // Unknown names are enforced the same way.
-  f.suspensions.suspend("4711", f.clock.now() + 600s);
+  f.suspensions.apply({f.clock.now(), policy::suspend{"4711", f.clock.now() + 600s, 5, {}}}, f.clock.now());
   CHECK(f.send(f.register_text("4711"))->status_code() == 403);
 
   policy::decision unsuspend{f.clock.now(), policy::unsuspend{"1001", "manual", "admin"}};
-  CHECK(f.suspensions.apply(unsuspend));
+  CHECK(f.suspensions.apply(unsuspend, f.clock.now()));
   CHECK(f.register_with("1001", good)->status_code() == 200);
 
   f.clock.advance(601s);  // the agent is away: the suspension ends at its time anyway
