@@ -47,7 +47,13 @@ void control_service::on_report(const policy::report& report, const peer&) {
 }
 
 std::vector<policy::decision> control_service::on_switch_connected(const peer& from) {
-  spdlog::info("socket: switch connected ({}, pid {})", from.user_name, from.credentials.pid);
+  if (from.role == peer_role::switch_user) {
+    spdlog::info("socket: switch connected ({}, pid {})", from.user_name, from.credentials.pid);
+  } else {
+    spdlog::warn("socket: {} (pid {}) sends reports but is not the switch user: taken as a switch, it gets "
+                 "suspensions too; run the switch as the switch user",
+                 from.user_name, from.credentials.pid);
+  }
   std::vector<policy::decision> current;
   const auto now = clock_.now();
   for (const auto& s : core_.engine().suspensions().suspensions()) {

@@ -179,7 +179,7 @@ std::size_t socket_server::fan_out(std::string_view line, Select select) {
 
 std::size_t socket_server::push_decision(const policy::decision& d) {
   if (!started_ || !goes_to_switch(d)) return 0;
-  return fan_out(wire::format_decision(d), [](const socket_session& s) { return s.who().role == peer_role::switch_user; });
+  return fan_out(wire::format_decision(d), [](const socket_session& s) { return s.gets_decisions(); });
 }
 
 bool socket_server::offer_to(std::uint64_t connection, std::string line, std::size_t limit) {

@@ -127,6 +127,14 @@ void socket_session::handle_line(std::string_view line) {
   if (auto* rejection = std::get_if<wire::line_rejection>(&parsed)) return reject(*rejection);
   if (auto* report = std::get_if<policy::report>(&parsed)) {
     ++hub_->stats.reports;
+    if (peer_.role == peer_role::admin && !reports_as_admin_) {
+      // An admin that reports is a switch (run as root, say): from now on it gets the
+      // current suspensions and every suspend and unsuspend, as the switch user does.
+      reports_as_admin_ = true;
+      for (const auto& d : handler->on_switch_connected(peer_)) {
+        if (goes_to_switch(d) && !send(wire::format_decision(d))) return;
+      }
+    }
     return handler->on_report(*report, peer_);
   }
   auto& request = std::get<wire::request>(parsed);

@@ -38,6 +38,9 @@ public:
 
   const peer& who() const { return peer_; }
   bool follows_audit() const { return follows_audit_; }
+  /// The switch user, or an admin (root) that has sent a report: a switch run as root
+  /// must hear of suspensions too.
+  bool gets_decisions() const { return peer_.role == peer_role::switch_user || reports_as_admin_; }
 
 private:
   void do_read();
@@ -60,6 +63,7 @@ private:
   bool open_ = true;
   std::optional<std::string> closing_;  // close with this reason once out_ is written
   bool follows_audit_ = false;
+  bool reports_as_admin_ = false;
   std::optional<base::timestamp> last_bad_line_logged_;
 };
 
