@@ -276,8 +276,8 @@ lab_kill_agent() {
   LAB_AGENT_PID=
   rm -f "$LAB_WORK/agent.sock"
 }
-# The switch runs as user tollgate, as installed: the agent sends suspensions only to the
-# switch's user (SO_PEERCRED), and root would be an admin.
+# The switch runs as user tollgate, as installed (SO_PEERCRED gives it the switch role;
+# suspend_failsafe_test.sh runs it as root too).
 lab_start_switch() {
   mkdir -p "$LAB_WORK/switch-state"
   chown tollgate:tollgate "$LAB_WORK/switch-state"
