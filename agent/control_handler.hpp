@@ -1,6 +1,8 @@
 // What the agent socket asks of the agent core: the interface the core implements.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +31,10 @@ public:
   /// A switch connected. The decisions returned (every active suspension, as `suspend`
   /// decisions) are its first lines, before any decision pushed later.
   virtual std::vector<policy::decision> on_switch_connected(const peer& from) = 0;
+
+  /// The line that follows those decisions: the parameters set at run time, which the
+  /// switch's own suspend counting must use too (none by default).
+  virtual std::optional<std::string> switch_parameters_line() { return std::nullopt; }
 
   /// A peer with no role connected; it gets one error line and is closed. Audit it.
   virtual void on_refused(const peer& from) = 0;

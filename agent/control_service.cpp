@@ -62,6 +62,10 @@ std::vector<policy::decision> control_service::on_switch_connected(const peer& f
   return current;
 }
 
+std::optional<std::string> control_service::switch_parameters_line() {
+  return wire::format_runtime_parameters(clock_.now(), core_.engine().parameters());
+}
+
 void control_service::on_refused(const peer& from) {
   spdlog::warn("socket: refused {} (uid {}, pid {}): neither admin nor switch", from.user_name, from.credentials.uid,
                from.credentials.pid);
@@ -201,6 +205,7 @@ wire::response control_service::on_command(const wire::request& request, const p
           } else if constexpr (std::is_same_v<T, wire::param_set_request>) {
             const auto outcome = core_.set_parameter(c.name, c.value, actor);
             if (!outcome.ok) return wire::response::failure(id, outcome.error);
+            if (server_ != nullptr) server_->push_to_switches(*switch_parameters_line());
             return wire::response::success(id,
                                            parameter_json(core_.engine().parameters(), *policy::find_parameter(c.name)));
           } else if constexpr (std::is_same_v<T, wire::audit_request>) {

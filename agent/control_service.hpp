@@ -32,6 +32,7 @@ public:
   void on_report(const policy::report& report, const peer& from) override;
   wire::response on_command(const wire::request& request, const peer& from) override;
   std::vector<policy::decision> on_switch_connected(const peer& from) override;
+  std::optional<std::string> switch_parameters_line() override;
   void on_refused(const peer& from) override;
   void on_bad_line(const peer& from, const wire::line_rejection& why) override;
   void on_disconnected(const peer& from, std::string_view why) override;

@@ -182,6 +182,11 @@ std::size_t socket_server::push_decision(const policy::decision& d) {
   return fan_out(wire::format_decision(d), [](const socket_session& s) { return s.gets_decisions(); });
 }
 
+std::size_t socket_server::push_to_switches(std::string_view line) {
+  if (!started_) return 0;
+  return fan_out(line, [](const socket_session& s) { return s.gets_decisions(); });
+}
+
 bool socket_server::offer_to(std::uint64_t connection, std::string line, std::size_t limit) {
   const auto it = hub_->sessions.find(connection);
   if (!started_ || it == hub_->sessions.end()) return false;

@@ -44,6 +44,8 @@ public:
   /// Sends a suspend or unsuspend decision to every connected switch; other decisions are
   /// ignored. Returns how many switches it was queued for.
   std::size_t push_decision(const policy::decision& d);
+  /// Sends one line (no '\n') to every connected switch, as decisions go.
+  std::size_t push_to_switches(std::string_view line);
   /// Sends one audit row (a JSON line, without '\n') to every `audit --follow` connection.
   std::size_t publish_audit(std::string_view line);
 

@@ -40,12 +40,16 @@ void socket_session::start() {
     send(wire::format_response(wire::response::failure(nullptr, refusal(peer_, hub_->options.roles))));
     return close_after_writing("refused");
   }
-  if (peer_.role == peer_role::switch_user) {
-    for (const auto& d : handler->on_switch_connected(peer_)) {
-      if (goes_to_switch(d) && !send(wire::format_decision(d))) return;
-    }
-  }
+  if (peer_.role == peer_role::switch_user && !greet_switch(*handler)) return;
   do_read();
+}
+
+bool socket_session::greet_switch(control_handler& handler) {
+  for (const auto& d : handler.on_switch_connected(peer_)) {
+    if (goes_to_switch(d) && !send(wire::format_decision(d))) return false;
+  }
+  if (auto line = handler.switch_parameters_line()) return send(std::move(*line));
+  return true;
 }
 
 bool socket_session::send(std::string line) {
@@ -131,9 +135,7 @@ void socket_session::handle_line(std::string_view line) {
       // An admin that reports is a switch (run as root, say): from now on it gets the
       // current suspensions and every suspend and unsuspend, as the switch user does.
       reports_as_admin_ = true;
-      for (const auto& d : handler->on_switch_connected(peer_)) {
-        if (goes_to_switch(d) && !send(wire::format_decision(d))) return;
-      }
+      if (!greet_switch(*handler)) return;
     }
     return handler->on_report(*report, peer_);
   }

@@ -43,6 +43,8 @@ public:
   bool gets_decisions() const { return peer_.role == peer_role::switch_user || reports_as_admin_; }
 
 private:
+  /// A switch's first lines: the active suspensions, then the runtime parameters.
+  bool greet_switch(control_handler& handler);
   void do_read();
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
   void handle_line(std::string_view line);

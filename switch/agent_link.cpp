@@ -87,6 +87,16 @@ void agent_link::on_read(const boost::system::error_code& ec, std::size_t n, std
   }
   const std::string line = in_.substr(0, n - 1);
   in_.erase(0, n);
+  if (auto values = wire::parse_runtime_parameters(line)) {
+    if (auto* v = std::get_if<wire::parameter_values>(&*values)) {
+      if (on_parameters_) on_parameters_(*v);
+    } else {
+      ++counters_.bad_lines;
+      spdlog::warn("agent socket {}: ignored parameters: {}", path_, std::get<wire::codec_error>(*values).message);
+    }
+    do_read(generation);
+    return;
+  }
   auto parsed = wire::parse_decision(line);
   if (auto* d = std::get_if<policy::decision>(&parsed)) {
     ++counters_.decisions;

@@ -14,6 +14,7 @@
 #include "policy/decision.hpp"
 #include "policy/report.hpp"
 #include "switch/report_buffer.hpp"
+#include "wire/report_codec.hpp"
 
 namespace tollgate::switch_ {
 
@@ -42,6 +43,10 @@ public:
   void send(const policy::report& r);
   /// Called on each connection before the buffered reports go out; what it sends follows them.
   void on_connected(std::function<void()> handler) { on_connected_ = std::move(handler); }
+  /// Called with the agent's runtime parameters when it sends them (on connect, on change).
+  void on_parameters(std::function<void(const wire::parameter_values&)> handler) {
+    on_parameters_ = std::move(handler);
+  }
 
   bool connected() const { return connected_; }
   const agent_link_counters& counters() const { return counters_; }
@@ -61,6 +66,7 @@ private:
   std::string path_;
   decision_handler on_decision_;
   std::function<void()> on_connected_;
+  std::function<void(const wire::parameter_values&)> on_parameters_;
   boost::asio::local::stream_protocol::socket socket_;
   boost::asio::steady_timer retry_timer_;
   report_buffer buffer_;

@@ -54,6 +54,12 @@ std::string server::open() {
   if (suspensions_.size() > 0) spdlog::info("restored {} suspensions from switch.db", suspensions_.size());
   // The agent hears of every suspension this switch enforces each time it connects, so one
   // made while it was away (or before a restart of either) reaches it with its start time.
+  refresh_parameters();
+  agent_.on_parameters([this](const wire::parameter_values& values) {
+    agent_parameters_ = values;
+    refresh_parameters();
+    spdlog::info("agent: {} parameters set at run time apply here too", values.size());
+  });
   agent_.on_connected([this] {
     for (const auto& r : suspensions_.active_reports(clock_.now())) agent_.send(r);
   });
@@ -145,7 +151,7 @@ void server::forward_reports() {
   std::vector<policy::decision> local;
   for (const auto& r : reports) {
     // Counted here before the next request is read, so the RETRY-th failure suspends it.
-    suspensions_.on_report(r, config_->parameters, now, local);
+    suspensions_.on_report(r, parameters_, now, local);
     count(r);
     agent_.send(r);
   }
@@ -156,6 +162,11 @@ void server::forward_reports() {
                  agent_.connected() ? "" : " (agent away: it hears of it on reconnect)");
     agent_.send(suspensions_.report_of(d));
   }
+}
+
+void server::refresh_parameters() {
+  parameters_ = config_->parameters;
+  for (const auto& [id, value] : agent_parameters_) (void)parameters_.set(id, value, policy::parameter_origin::runtime);
 }
 
 void server::count(const policy::report& r) {

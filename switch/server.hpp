@@ -80,6 +80,8 @@ private:
   void log_agent_decision(const policy::decision& d);
   wire::json status_json() const;
   void count(const policy::report& r);
+  /// The config's parameters with the agent's runtime ones on top: what suspend counts with.
+  void refresh_parameters();
   /// Arms the call timer for the dispatcher's next deadline, if that is earlier.
   void schedule_calls();
   void on_call_timer();
@@ -98,6 +100,8 @@ private:
   std::unique_ptr<registrar> registrar_;
   std::unique_ptr<request_handler> handler_;
   agent_link agent_;
+  wire::parameter_values agent_parameters_;  // the agent's last word on runtime values
+  policy::parameter_set parameters_;
   /// REGISTER outcomes as the registrar reported them: the control socket's `status`.
   struct register_counters {
     std::uint64_t verified_failures = 0;  // digest checked and wrong: what suspend counts

@@ -92,6 +92,7 @@ void server::apply_config(std::shared_ptr<const config::config> fresh) {
   registrar_->set_settings(settings_of(*fresh));
   handler_->set_scanners(policy::scanner_match(fresh->scanner_user_agents));
   config_ = std::move(fresh);
+  refresh_parameters();
 }
 
 }  // namespace tollgate::switch_

@@ -236,4 +236,32 @@ nlohmann::ordered_json decision_to_json(const policy::decision& d) {
   return o;
 }
 
+std::string format_runtime_parameters(base::timestamp time, const policy::parameter_set& params) {
+  ordered o;
+  put_time(o, "time", time);
+  ordered values = ordered::object();
+  for (const auto& entry : policy::parameter_table()) {
+    if (params.origin(entry.id) == policy::parameter_origin::runtime) values[std::string(entry.name)] = params.get(entry.id);
+  }
+  o["parameters"] = std::move(values);
+  return o.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::variant<parameter_values, codec_error>> parse_runtime_parameters(std::string_view line) {
+  const json object = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find("parameters");
+  if (it == object.end()) return std::nullopt;
+  if (!it->is_object()) return codec_error{"field \"parameters\" must be an object"};
+  parameter_values values;
+  for (const auto& [name, value] : it->items()) {
+    const auto id = policy::find_parameter(name);
+    if (!id) return codec_error{"unknown parameter \"" + name + "\""};
+    if (!value.is_number_integer()) return codec_error{"parameter " + name + " must be an integer"};
+    if (auto error = policy::check_range(*id, value.get<std::int64_t>())) return codec_error{*error};
+    values.emplace_back(*id, value.get<std::int64_t>());
+  }
+  return values;
+}
+
 }  // namespace tollgate::wire

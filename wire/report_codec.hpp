@@ -1,13 +1,17 @@
 // The JSON lines of product.md §5: reports in, decisions out.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 #include <string_view>
 #include <variant>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "policy/decision.hpp"
+#include "policy/parameters.hpp"
 #include "policy/report.hpp"
 
 namespace tollgate::wire {
@@ -38,5 +42,15 @@ nlohmann::ordered_json decision_to_json(const policy::decision& d);
 /// `suspend` (time, endpoint, until) and `unsuspend` (time, endpoint; reason and actor
 /// optional). Other kinds never go to the switch and are an error naming the kind.
 std::variant<policy::decision, codec_error> parse_decision(std::string_view line);
+
+/// The parameters set at run time (`tollgatectl param set`), as the agent sends them to
+/// the switch on connect and after each change, so that the switch's own suspend counting
+/// uses what the agent uses: {"time":…,"parameters":{"SS_ENDPOINTREGISTERRETRY":3}}.
+/// Only runtime values go; the rest come from the config file both daemons read.
+std::string format_runtime_parameters(base::timestamp time, const policy::parameter_set& params);
+/// A parameters line: each name and value checked (unknown names, values out of range and
+/// non-integers are errors naming them). A line that is not one gives nullopt.
+using parameter_values = std::vector<std::pair<policy::parameter, std::int64_t>>;
+std::optional<std::variant<parameter_values, codec_error>> parse_runtime_parameters(std::string_view line);
 
 }  // namespace tollgate::wire

@@ -7,7 +7,9 @@
 #   B. the switch run as root with the agent: root that reports is taken as a switch (1010);
 #      A's suspension, made with no agent, reaches the agent with its original time;
 #   C. the switch as user tollgate with the agent, which is killed in the middle of the
-#      attack and started again (1099); `suspend clear` then reaches the switch at once.
+#      attack and started again (1099); `suspend clear` then reaches the switch at once;
+#   D. `tollgatectl param set SS_ENDPOINTREGISTERRETRY 3` reaches the switch, which then
+#      suspends at 3 on its own with the agent killed again.
 # The right password is 8th in every word list, after the 5 wrong guesses.
 # Usage: suspend_failsafe_test.sh BUILD_DIR
 set -uo pipefail
@@ -136,5 +138,16 @@ check "C: suspend clear reaches the switch at once" lab_ctl suspend clear 1099
 printf '%s\n' "$(lab_password 1099)" >"$LAB_WORK/right-1099.txt"
 crack 1099 "$LAB_WORK/right-1099.txt" "$LAB_WORK/crack-c3.log"
 check "C: the right password registers after the clear" cracked 1099 "$LAB_WORK/crack-c3.log"
+
+echo "# D: a parameter set at run time counts on the switch too, with the agent gone again ($SECONDS s)"
+check "D: param set" lab_ctl param set SS_ENDPOINTREGISTERRETRY 3
+wait_for "the switch hearing of it" 10 grep -q "parameters set at run time apply here" "$LAB_WORK/switch.log"
+lab_kill_agent
+before=$(switch_status register.verified_failures)
+words "$LAB_WORK/words-d.txt" 1099 60
+crack 1099 "$LAB_WORK/words-d.txt" "$LAB_WORK/crack-d.log"
+d_verified=$(($(switch_status register.verified_failures) - before))
+check "D: exactly 3 wrong guesses got a digest verdict ($d_verified)" test "$d_verified" -eq 3
+check "D: svcrack cracked nothing" expect_exit 1 cracked 1099 "$LAB_WORK/crack-d.log"
 echo "# done ($SECONDS s)"
 summary

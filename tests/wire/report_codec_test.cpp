@@ -162,3 +162,26 @@ TEST_CASE("a suspension the switch made round-trips", "[wire][report_codec]") {
       wire::parse_report(R"({"time":100,"type":"endpoint_suspended","endpoint":"1001","ip":"203.0.113.7","until":50})");
   REQUIRE(std::holds_alternative<wire::codec_error>(backwards));
 }
+
+TEST_CASE("runtime parameters go to the switch and parse back, checked", "[wire][report_codec]") {
+  policy::parameter_set params;
+  REQUIRE_FALSE(params.set(parameter::SS_ENDPOINTREGISTERRETRY, 3, parameter_origin::runtime));
+  REQUIRE_FALSE(params.set(parameter::SS_ENDPOINTREGISTERSUSPEND, 1, parameter_origin::config));
+  const std::string line = wire::format_runtime_parameters(base::from_unix_seconds(100), params);
+  CHECK(line == R"({"time":100.0,"parameters":{"SS_ENDPOINTREGISTERRETRY":3}})");
+  const auto parsed = wire::parse_runtime_parameters(line);
+  REQUIRE(parsed);
+  REQUIRE(std::holds_alternative<wire::parameter_values>(*parsed));
+  const auto& values = std::get<wire::parameter_values>(*parsed);
+  REQUIRE(values.size() == 1);
+  CHECK(values[0] == std::pair{parameter::SS_ENDPOINTREGISTERRETRY, std::int64_t{3}});
+
+  CHECK_FALSE(wire::parse_runtime_parameters(R"({"time":1,"decision":"suspend"})"));
+  const auto bad = wire::parse_runtime_parameters(R"({"time":1,"parameters":{"SS_ENDPOINTREGISTERRETRY":0}})");
+  REQUIRE(bad);
+  REQUIRE(std::holds_alternative<wire::codec_error>(*bad));
+  CHECK(std::get<wire::codec_error>(*bad).message.find("SS_ENDPOINTREGISTERRETRY") != std::string::npos);
+  const auto unknown = wire::parse_runtime_parameters(R"({"time":1,"parameters":{"NOPE":1}})");
+  REQUIRE(unknown);
+  CHECK(std::get<wire::codec_error>(*unknown).message == R"(unknown parameter "NOPE")");
+}
