@@ -192,8 +192,10 @@ TEST_CASE("svcrack sees exactly RETRY verified failures, then 403 until unsuspen
   (void)reap(crack, 5s);
   INFO(read_file(root / "svcrack.log"));
   CHECK(refused);
-  CHECK(agent.count("\"reason\":\"wrong_password\"") == 5);
+  CHECK(agent.count("\"verified\":true,\"reason\":\"wrong_password\"") == 5);
   CHECK(failures == 5);
+  // The switch suspended 1001 itself at the same failure and said so.
+  CHECK(agent.count("\"type\":\"endpoint_suspended\",\"endpoint\":\"1001\"") >= 1);
   CHECK(read_file(root / "svcrack.log").find("guess") == std::string::npos);  // nothing cracked
 
   // The legitimate phone is refused while suspended, then registers after an unsuspend.
