@@ -20,10 +20,13 @@ inline constexpr int exit_usage = 2;
 inline constexpr const char* default_socket = "/run/tollgate/agent.sock";
 inline constexpr const char* default_switch_socket = "/run/tollgate/switch.sock";
 
-/// Options every agent verb takes (`--socket`, `--switch-socket`, `--json`, `--timeout`).
+/// Options every verb takes (`--config`, `--state-dir`, `--socket`, `--switch-socket`, `--json`,
+/// `--timeout`).
 struct ctl_options {
   std::string socket = default_socket;
   std::string switch_socket = default_switch_socket;  // registrations, trace, reload
+  std::string config_path;  // --config: the paths below come from it unless given
+  std::string state_dir;    // --state-dir: where switch.db is (cdr); empty: the default
   bool json = false;
   double timeout_seconds = 5;
 };

@@ -102,7 +102,7 @@ void add_audit_command(CLI::App& app, const ctl_options& options, action& chosen
   audit->add_option("--since", arguments->since, "from this Unix time, or this long ago (1h, 7d)");
   audit->add_option("--limit", arguments->limit, "at most this many rows")->check(CLI::Range(1, 1'000'000));
   audit->add_flag("--follow,-f", arguments->follow, "keep printing new rows as they are written (Ctrl-C stops)");
-  audit->footer("Example: tollgatectl audit --since 1h --follow");
+  audit->footer("Example: tollgatectl audit --since 1h --follow\n");
   on_parsed(audit, chosen, [o, arguments] {
     auto request = make_audit_request(*arguments, base::system_clock{}.now());
     if (auto* e = std::get_if<std::string>(&request)) return usage_error("audit", *e, std::cerr);

@@ -67,7 +67,7 @@ void add_blacklist_commands(CLI::App& app, const ctl_options& options, action& c
   for_option->excludes(permanent);
   add->add_option("--reason", arguments->reason, "a note kept with the block and in the audit log");
   add->add_flag("--force", arguments->force, "block even if the address overlaps the whitelist");
-  add->footer("Example: tollgatectl blacklist add 203.0.113.0/24 --for 1h --reason botnet");
+  add->footer("Example: tollgatectl blacklist add 203.0.113.0/24 --for 1h --reason botnet\n");
   on_parsed(add, chosen, [o, arguments] {
     auto request = make_blacklist_add(*arguments);
     if (auto* e = std::get_if<std::string>(&request)) return usage_error("blacklist add", *e, std::cerr);

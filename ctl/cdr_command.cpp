@@ -253,9 +253,10 @@ void add_cdr_command(CLI::App& app, const ctl_options& options, action& chosen) 
   auto* state = cdr->add_option("--state-dir", a->state_dir, "the switch's state directory (switch.db is in it)");
   auto* db = cdr->add_option("--db", a->db, "the switch.db file itself");
   state->excludes(db);
-  cdr->footer("Default file: /var/lib/tollgate/switch.db. Example: tollgatectl cdr --billing-mode illegal --since 1d --csv");
+  cdr->footer("Default file: /var/lib/tollgate/switch.db. Example: tollgatectl cdr --billing-mode illegal --since 1d --csv\n");
   const ctl_options* o = &options;
   on_parsed(cdr, chosen, [o, a] {
+    if (a->state_dir.empty() && a->db.empty()) a->state_dir = o->state_dir;  // tollgatectl --config/--state-dir
     const base::system_clock clock;
     return run_cdr(*a, o->json, clock.now(), std::cout, std::cerr);
   });

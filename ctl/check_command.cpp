@@ -142,9 +142,10 @@ void add_check_command(CLI::App& app, const ctl_options& options, action& chosen
   check->add_option("--config", *config_path, "the config file to audit (default /etc/tollgate/tollgate.toml)");
   check->footer(
       "Audits the config file with the agent's running parameters, and the agent and its kernel table. "
-      "Exit status 0: no finding of severity medium or high; 1: at least one, or the file cannot be read.");
+      "Exit status 0: no finding of severity medium or high; 1: at least one, or the file cannot be read.\n");
   const ctl_options* o = &options;
   on_parsed(check, chosen, [o, config_path] {
+    if (config_path->empty()) *config_path = o->config_path;  // tollgatectl --config FILE check
     const auto loaded = config_path->empty()
                             ? config::load_file_or_defaults(std::string(config::default_config_path))
                             : config::load_file(*config_path);

@@ -47,7 +47,7 @@ void add_param_commands(CLI::App& app, const ctl_options& options, action& chose
   auto* set = param->add_subcommand("set", "change a parameter now (kept until the next reload)");
   set->add_option("name", *set_name, "parameter name, e.g. BLACKLIST_WINDOW")->required();
   set->add_option("value", *set_value, "an integer, on/off, or a duration in seconds such as 30m")->required();
-  set->footer("Example: tollgatectl param set BLACKLIST_DURATION 2h");
+  set->footer("Example: tollgatectl param set BLACKLIST_DURATION 2h\n");
   on_parsed(set, chosen, [o, set_name, set_value] {
     auto value = parse_parameter_value(*set_value);
     if (auto* e = std::get_if<std::string>(&value)) return usage_error("param set", *e, std::cerr);

@@ -24,7 +24,7 @@ void print_registrations(const wire::json& rows, std::ostream& out) {
 
 void add_registrations_command(CLI::App& app, const ctl_options& options, action& chosen) {
   auto* registrations = app.add_subcommand("registrations", "list the endpoints registered with the switch");
-  registrations->footer("Asks the switch's control socket (--switch-socket). Example: tollgatectl registrations --json");
+  registrations->footer("Asks the switch's control socket (--switch-socket). Example: tollgatectl registrations --json\n");
   const ctl_options* o = &options;
   on_parsed(registrations, chosen, [o] {
     return run_switch_command(*o, "registrations", wire::registrations_request{}, print_registrations, std::cout,

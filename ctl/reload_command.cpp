@@ -81,7 +81,7 @@ void add_reload_command(CLI::App& app, const ctl_options& options, action& chose
       "The switch is reloaded first, then the agent; each reports its own result.\n"
       "A file with errors is refused with each error's file:line and that daemon keeps its running configuration.\n"
       "Changed listen addresses or sockets need a restart; the switch says so. SIGHUP to either daemon\n"
-      "(systemctl reload tollgate-switch) does the same as this command for that daemon.");
+      "(systemctl reload tollgate-switch) does the same as this command for that daemon.\n");
   const ctl_options* o = &options;
   on_parsed(reload, chosen, [o] { return run_reload(*o, std::cout, std::cerr); });
 }

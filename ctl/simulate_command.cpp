@@ -51,6 +51,12 @@ int run_simulate(const simulate_arguments& arguments) {
     std::cerr << "tollgatectl simulate: " << summary.bad_lines << " bad line(s) skipped, " << summary.events
               << " event(s) replayed\n";
   }
+  // Nothing replayed is a failed run, not an empty result: a script must not read it as "no
+  // decisions".
+  if (summary.events == 0) {
+    if (summary.bad_lines == 0) std::cerr << "tollgatectl simulate: no event to replay\n";
+    return exit_failed;
+  }
   return exit_done;
 }
 

@@ -110,7 +110,7 @@ void add_trace_command(CLI::App& app, const ctl_options& options, action& chosen
       "Runs until Ctrl-C, --count or --duration. Filters combine: every one given must match.\n"
       "A reader slower than the switch loses messages, never delays calls: the switch drops them and says how many.\n"
       "Examples: tollgatectl trace --endpoint 1001\n"
-      "          tollgatectl trace --ip 203.0.113.9 --pcap /tmp/scan.pcap --duration 60");
+      "          tollgatectl trace --ip 203.0.113.9 --pcap /tmp/scan.pcap --duration 60\n");
   on_parsed(trace, chosen, [o, arguments] { return run_trace(*o, *arguments, std::cout, std::cerr); });
 }
 

@@ -79,10 +79,14 @@ policy::report decode(const json& object) {
     const json& verified = require(object, "verified");
     if (!verified.is_boolean()) throw field_error{"field \"verified\" must be true or false"};
     r.verified = verified.get<bool>();
-    const std::string reason = string_field(object, "reason", true);
-    const auto parsed_reason = policy::parse_failure_reason(reason);
-    if (!parsed_reason) throw field_error{"unknown failure reason \"" + reason + "\""};
-    r.reason = *parsed_reason;
+    // Optional: a failure with no reason is a wrong password (docs/agent-protocol.md).
+    const std::string reason = string_field(object, "reason", false);
+    r.reason = policy::failure_reason::wrong_password;
+    if (!reason.empty()) {
+      const auto parsed_reason = policy::parse_failure_reason(reason);
+      if (!parsed_reason) throw field_error{"unknown failure reason \"" + reason + "\""};
+      r.reason = *parsed_reason;
+    }
   }
   if (r.type == policy::report_type::register_ok) {
     r.expires = integer_field(require(object, "expires"), "expires", 0, 100LL * 365 * 86400);

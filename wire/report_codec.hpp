@@ -24,7 +24,8 @@ struct codec_error {
 
 /// Parses one report line. Unknown fields are ignored; a missing required field is an error
 /// naming it. Required: time, type, ip; endpoint for register_failed, register_ok and
-/// call_auth_failed; verified and reason for register_failed; expires for register_ok.
+/// call_auth_failed; verified for register_failed (whose reason defaults to wrong_password);
+/// expires for register_ok; until for endpoint_suspended.
 std::variant<policy::report, codec_error> parse_report(std::string_view line);
 /// The same, for a line already parsed as JSON (the agent socket classifies lines first).
 std::variant<policy::report, codec_error> parse_report(const nlohmann::json& object);

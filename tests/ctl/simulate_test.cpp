@@ -109,5 +109,13 @@ TEST_CASE("tollgatectl simulate exits 0 done, 1 failed, 2 usage", "[ctl][simulat
   CHECK(run_tollgatectl("simulate " + golden + "extension_scan.events.jsonl --config /nonexistent.toml") == 1);
   CHECK(run_tollgatectl("simulate " + golden + "extension_scan.events.jsonl --set SS_ENDPOINTREGISTERRETRY=0") == 2);
   CHECK(run_tollgatectl("simulate") == 2);
+  // No event replayed at all is a failure; the bad lines are still named.
+  CHECK(run_tollgatectl("simulate /dev/null") == 1);
+  const std::string bad = std::string(TOLLGATE_BINARY_DIR) + "/simulate-bad.jsonl";
+  std::ofstream(bad) << "not json\n{\"time\":1}\n";
+  CHECK(run_tollgatectl("simulate " + bad) == 1);
+  std::ofstream(bad, std::ios::app) << R"({"time":1764158402.0,"type":"illegal_call","ip":"203.0.113.9"})" << "\n";
+  CHECK(run_tollgatectl("simulate " + bad) == 0);
+  std::filesystem::remove(bad);
   CHECK(run_tollgatectl("frobnicate") == 2);
 }

@@ -314,6 +314,16 @@ TEST_CASE("tollgatectl --help for every verb exits 0", "[ctl][e2e]") {
     CHECK(help.code == 0);
     CHECK(help.out.find("Usage:") != std::string::npos);
   }
+  // Every footer ends its line: CLI11 prints what follows right after it.
+  for (const char* verb : {"audit", "blacklist add", "cdr", "check", "param set", "registrations", "reload", "trace"}) {
+    INFO(verb);
+    const auto help = run(agent, std::string(verb) + " --help").out;
+    CHECK(help.find("--csvThe") == std::string::npos);
+    const auto example = help.find("Example:");
+    if (example != std::string::npos) CHECK(help.find('\n', example) != std::string::npos);
+    CHECK(help.back() == '\n');
+  }
+  CHECK(run(agent, "cdr --help").out.find("--csv\n") != std::string::npos);
   CHECK(run(agent, "blacklist add --help").out.find("--for") != std::string::npos);
   CHECK(run(agent, "cdr --help").out.find("--billing-mode") != std::string::npos);
   CHECK(run(agent, "reload --help").out.find("SIGHUP") != std::string::npos);
@@ -491,4 +501,35 @@ TEST_CASE("agent_client: a silent agent times out with a clear error", "[ctl][e2
   REQUIRE(std::holds_alternative<ctl::client_error>(answer));
   CHECK(std::get<ctl::client_error>(answer).message == "the agent at " + path + " did not answer within 200 ms");
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("tollgatectl --config takes the sockets and state_dir from the file", "[ctl][e2e]") {
+  agent_under_test agent;
+  const auto state = agent.dir() / "state";
+  std::filesystem::create_directories(state);
+  const auto config = (agent.dir() / "tollgate.toml").string();
+  std::ofstream(config) << "[agent]\nsocket = \"" << agent.socket() << "\"\nstate_dir = \"" << state.string() << "\"\n";
+  const auto out = agent.dir() / "out";
+  const auto err = agent.dir() / "err";
+  const auto bare = [&](const std::string& arguments) {  // no --socket: only the file names it
+    const std::string command = tollgatectl + " " + arguments + " >" + out.string() + " 2>" + err.string() + " </dev/null";
+    const int status = std::system(command.c_str());
+    return run_result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
+  };
+  CHECK(bare("--config " + config + " status").code == 0);
+  CHECK(bare("status --config " + config).code == 0);  // after the verb too
+  // cdr looks for switch.db in the file's state_dir, and says where it looked.
+  auto cdr = bare("--config " + config + " cdr");
+  CHECK(cdr.code == 1);
+  CHECK(cdr.err.find((state / "switch.db").string()) != std::string::npos);
+  // --state-dir wins over the file.
+  cdr = bare("--config " + config + " --state-dir " + (agent.dir() / "elsewhere").string() + " cdr");
+  CHECK(cdr.err.find((agent.dir() / "elsewhere" / "switch.db").string()) != std::string::npos);
+  // A bad file is refused naming the file and the key.
+  const auto bad = (agent.dir() / "bad.toml").string();
+  std::ofstream(bad) << "[agent]\nsocket = 7\n";
+  const auto refused = bare("--config " + bad + " status");
+  CHECK(refused.code == 1);
+  CHECK(refused.err.find("bad.toml:2") != std::string::npos);
+  CHECK(refused.err.find("socket") != std::string::npos);
 }

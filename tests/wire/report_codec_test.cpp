@@ -62,8 +62,9 @@ TEST_CASE("bad lines are errors that name the field", "[wire][report_codec]") {
   CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4"})") == R"(missing field "endpoint")");
   CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4","endpoint":"1"})") ==
         R"(missing field "verified")");
-  CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4","endpoint":"1","verified":true})") ==
-        R"(missing field "reason")");
+  // A register_failed without a reason is a wrong password.
+  CHECK(report_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4","endpoint":"1","verified":true})").reason ==
+        failure_reason::wrong_password);
   CHECK(error_of(R"({"time":1,"type":"register_failed","ip":"1.2.3.4","endpoint":"1","verified":true,"reason":"x"})") ==
         R"(unknown failure reason "x")");
   CHECK(error_of(R"({"time":1,"type":"register_ok","ip":"1.2.3.4","endpoint":"1"})") == R"(missing field "expires")");
