@@ -56,7 +56,6 @@ call::call(sip::message invite, call_setup setup, call_options options, base::ti
       cdr_(invite_, setup_.source, now),
       digest_(options_.random) {
   cdr_.account(setup_.account, setup_.mode);
-  const std::string host_port = options_.local_host + ":" + std::to_string(options_.local_port);
 
   // A leg: the caller's dialog, seen from our side as its UAS.
   a_.call_id = std::string(invite_.call_id());
@@ -75,28 +74,42 @@ call::call(sip::message invite, call_setup setup, call_options options, base::ti
     for (const auto& r : *rr) a_.route_set.push_back(bracketed_uri(r.address.text) + (r.params.empty() ? "" : std::string(r.params)));
   }
   a_.peer = setup_.source.as_destination();
-  a_.sent_by = host_port;
-  a_.contact = bracketed_uri("sip:" + host_port);
+  if (setup_.a_local) a_.peer.local = setup_.a_local;
+  speak_from(a_);
 
   // B leg: a new dialog towards the route.
   b_.call_id = sip::make_tag(options_.random()) + "@" + options_.local_host;
   b_.local_tag = sip::make_tag(options_.random());
   b_.local_uri = uri_with_user(caller_of(invite_), options_.local_host);
-  b_.sent_by = host_port;
-  b_.contact = a_.contact;
   if (setup_.route) {
     b_.remote_uri = setup_.route->request_uri;
     b_.remote_target = setup_.route->request_uri;
     b_.peer = setup_.route->address;
     if (setup_.route->kind == route_kind::gateway) cdr_.routing_gateway(setup_.route->target);
   }
+  speak_from(b_);
+}
+
+void call::speak_from(dialog& d) const {
+  const std::string host_port = d.peer.local ? d.peer.local->to_string()
+                                             : options_.local_host + ":" + std::to_string(options_.local_port);
+  d.sent_by = host_port;
+  d.contact = bracketed_uri("sip:" + host_port);
+}
+
+destination call::a_invite_peer() const {
+  destination d = a_.peer;
+  if (setup_.source.local) d.local = setup_.source.local;
+  return d;
 }
 
 // ---- entry points ----
 
 effects call::start(base::timestamp now) {
   effects out;
-  a_invite_slot_ = start_server(leg::a, std::move(invite_), now, out);
+  // The caller's INVITE is answered from where it arrived, even when A's requests and
+  // Contact use a pinned address.
+  a_invite_slot_ = start_server(leg::a, std::move(invite_), now, out, a_invite_peer());
   invite_ = sip::message{};
   server_tx* s = find_server(a_invite_slot_);
   respond(*s, 100, {}, nullptr, now, out);
@@ -200,7 +213,7 @@ void call::on_request(leg side, sip::message m, base::timestamp now, effects& ou
     case sip::method::bye: on_bye(side, std::move(m), now, out); return;
     case sip::method::invite:
       if (const pending_2xx& p = pending_[index(side)]; p.active && cs->number == p.cseq) {
-        send(side, p.text, out);  // an INVITE or re-INVITE retransmitted after our 2xx
+        out.push_back(send_message{p.text, p.to});  // an INVITE or re-INVITE retransmitted after our 2xx
         return;
       }
       [[fallthrough]];
@@ -231,7 +244,7 @@ void call::on_ack(leg side, const sip::message& m, base::timestamp now, effects&
 }
 
 void call::on_cancel(const sip::message& m, base::timestamp now, effects& out) {
-  send(leg::a, plain_response(m, setup_.source, 200), out);
+  out.push_back(send_message{plain_response(m, setup_.source, 200), a_invite_peer()});  // it came where the INVITE did
   if (a_final_) return;  // too late: the INVITE has its answer
   fail_a(487, "cancelled", now, out);
   send_cancel(now, out);
@@ -324,7 +337,7 @@ void call::on_client_response(client_tx& c, const sip::message& m, base::timesta
   if (s == nullptr) return;
   respond(*s, status, m.reason_phrase(), &m, now, out);
   if (s->request.method() == sip::method::invite && status >= 200 && status < 300) {
-    start_pending_2xx(s->side, s->response, s->request.cseq()->number, c.cseq, now, out);
+    start_pending_2xx(*s, c.cseq, now, out);
   }
   if (status >= 200 && c.request.method == "INVITE" && status < 300) {
     if (const auto contacts = m.contacts(); contacts && !contacts->contacts.empty()) {
@@ -374,7 +387,7 @@ void call::on_b_invite_response(const sip::message& m, base::timestamp now, effe
   a_final_ = true;
   state_ = call_state::answered;
   respond(*s, status, m.reason_phrase(), &m, now, out);
-  start_pending_2xx(leg::a, s->response, s->request.cseq()->number, b_invite_cseq_, now, out);
+  start_pending_2xx(*s, b_invite_cseq_, now, out);
 }
 
 bool call::try_next_route(base::timestamp now, effects& out) {
@@ -387,6 +400,7 @@ bool call::try_next_route(base::timestamp now, effects& out) {
   b_.remote_tag.clear();
   b_.route_set.clear();
   b_.peer = r.address;
+  speak_from(b_);  // this gateway may be reached from another address
   if (r.kind == route_kind::gateway) cdr_.routing_gateway(r.target);
   b_provisional_ = false;
   outgoing_request invite = b_invite_;
@@ -419,6 +433,7 @@ void call::on_abandoned_2xx(abandoned_attempt& a, const sip::message& m, effects
   // The dialog that 2xx set up with the abandoned gateway, our side as in the INVITE.
   dialog d = b_;
   d.peer = a.peer;
+  speak_from(d);  // as the INVITE to that gateway did
   d.remote_tag.clear();
   if (const auto to = m.to()) d.remote_tag = std::string(to->tag());
   d.remote_target = a.request_uri;
@@ -480,7 +495,7 @@ void call::on_timer(std::uint32_t id, base::timestamp now, effects& out) {
   for (leg side : {leg::a, leg::b}) {
     pending_2xx& p = pending_[index(side)];
     if (id == timer_2xx_retransmit[index(side)] && p.active) {
-      send(side, p.text, out);
+      out.push_back(send_message{p.text, p.to});
       p.interval = std::min(2 * p.interval, options_.timers.t2);
       arm(id, now + p.interval, out);
       return;
@@ -584,13 +599,14 @@ std::uint32_t call::start_client(leg side, outgoing_request r, std::uint32_t pee
   return slot;
 }
 
-std::uint32_t call::start_server(leg side, sip::message m, base::timestamp now, effects& out) {
+std::uint32_t call::start_server(leg side, sip::message m, base::timestamp now, effects& out,
+                                 const std::optional<destination>& reply_to) {
   const auto kind = kind_of(dialog_of(side).peer.transport);
   const bool invite = m.method() == sip::method::invite;
   server_tx s{next_slot_++, side,
               invite ? sip::server_transaction::invite(options_.timers, kind)
                      : sip::server_transaction::non_invite(options_.timers, kind),
-              std::move(m), {}, 0};
+              std::move(m), {}, 0, reply_to ? *reply_to : dialog_of(side).peer};
   const std::uint32_t slot = s.slot;
   servers_.push_back(std::move(s));
   server_tx& added = servers_.back();
@@ -672,12 +688,13 @@ void call::send_2xx_ack(leg side, std::uint32_t cseq, const sip::message* ack, e
   send(side, last_ack_[index(side)], out);
 }
 
-void call::start_pending_2xx(leg side, std::string text, std::uint32_t cseq, std::uint32_t other_cseq,
-                             base::timestamp now, effects& out) {
+void call::start_pending_2xx(const server_tx& s, std::uint32_t other_cseq, base::timestamp now, effects& out) {
+  const leg side = s.side;
   pending_2xx& p = pending_[index(side)];
   p.active = true;
-  p.text = std::move(text);
-  p.cseq = cseq;
+  p.text = s.response;
+  p.to = s.reply_to;
+  p.cseq = s.request.cseq()->number;
   p.other_cseq = other_cseq;
   p.interval = options_.timers.t1;
   if (dialog_of(side).peer.transport == config::transport::udp) {
@@ -710,11 +727,11 @@ void call::apply(server_tx& s, const sip::transaction_effects& fx, base::timesta
   const std::uint32_t slot = s.slot;
   for (const auto& e : fx) {
     if (std::holds_alternative<sip::send_response>(e)) {
-      send(s.side, s.response, out);
+      out.push_back(send_message{s.response, s.reply_to});
     } else if (std::holds_alternative<sip::send_trying>(e)) {
       sip::response_builder b(s.request, 100);
       if (s.side == leg::a) b.source(setup_.source.ip, setup_.source.port);
-      send(s.side, b.build(), out);
+      out.push_back(send_message{b.build(), s.reply_to});
     } else if (const auto* a = std::get_if<sip::arm_timer>(&e)) {
       arm(tx_timer(slot, a->timer), a->at, out);
     } else if (const auto* c = std::get_if<sip::cancel_timer>(&e)) {

@@ -21,7 +21,9 @@
 namespace tollgate::b2bua {
 
 struct call_options {
-  std::string local_host = "127.0.0.1";  // our Via sent-by and Contact host
+  /// Our host in the B leg's Call-ID and From, and our Via sent-by and Contact on a leg
+  /// whose destination has no `local`.
+  std::string local_host = "127.0.0.1";
   std::uint16_t local_port = 5060;
   sip::timer_config timers;
   /// Timer C (RFC 3261 §16.6): no final answer by then -> CANCEL the B leg, 408 on A.
@@ -43,6 +45,10 @@ struct call_setup {
   /// response with a transport failure (unreachable gateway), a 503, or no response at all
   /// within gateway_no_response_timeout.
   std::vector<b2bua::route> fallbacks = {};
+  /// Our side on the A leg for the requests we send there and our Contact (a mapping
+  /// gateway's `local`); nullopt: where the INVITE arrived (source.local). The INVITE's own
+  /// answers always leave from where it arrived.
+  std::optional<config::socket_address> a_local = std::nullopt;
 };
 
 enum class call_state : std::uint8_t {
@@ -88,6 +94,7 @@ private:
     sip::message request;
     std::string response;         // latest response text, resent on retransmissions
     std::uint32_t peer_client = 0;  // the relayed request on the other leg
+    destination reply_to;           // where its responses go, and from which local address
   };
   struct client_tx {
     std::uint32_t slot;
@@ -107,6 +114,7 @@ private:
     std::uint32_t cseq = 0;        // CSeq of the INVITE on this leg
     std::uint32_t other_cseq = 0;  // CSeq of the INVITE on the other leg, to ACK there
     base::millis interval{0};
+    destination to;  // the INVITE's server transaction's reply_to
   };
 
   // A B leg INVITE given up for lack of any response: a 2xx arriving later from that gateway
@@ -120,6 +128,11 @@ private:
   };
 
   dialog& dialog_of(b2bua::leg side) { return side == leg::a ? a_ : b_; }
+  /// Sets the dialog's Via sent-by and Contact from its peer's `local` (or call_options).
+  void speak_from(dialog& d) const;
+  /// Where the answers to the caller's INVITE (and its CANCEL) go: A's peer, from the
+  /// address the INVITE arrived at.
+  destination a_invite_peer() const;
   static b2bua::leg other(b2bua::leg side) { return side == leg::a ? leg::b : leg::a; }
 
   void on_message(sip::message m, base::timestamp now, effects& out);
@@ -145,7 +158,9 @@ private:
 
   std::uint32_t start_client(b2bua::leg side, outgoing_request r, std::uint32_t peer_server, bool auth_answered,
                              base::timestamp now, effects& out);
-  std::uint32_t start_server(b2bua::leg side, sip::message m, base::timestamp now, effects& out);
+  /// `reply_to`: where its responses go when not to the leg's peer.
+  std::uint32_t start_server(b2bua::leg side, sip::message m, base::timestamp now, effects& out,
+                             const std::optional<destination>& reply_to = std::nullopt);
   void respond(server_tx& s, int status, std::string_view reason, const sip::message* carried, base::timestamp now,
                effects& out);
   void fail_a(int status, std::string_view reason, base::timestamp now, effects& out);
@@ -153,8 +168,7 @@ private:
   void send_bye(b2bua::leg side, base::timestamp now, effects& out);
   void hang_up(std::string_view reason, int code, base::timestamp now, effects& out);
   void send_2xx_ack(b2bua::leg side, std::uint32_t cseq, const sip::message* ack, effects& out);
-  void start_pending_2xx(b2bua::leg side, std::string text, std::uint32_t cseq, std::uint32_t other_cseq,
-                         base::timestamp now, effects& out);
+  void start_pending_2xx(const server_tx& s, std::uint32_t other_cseq, base::timestamp now, effects& out);
   void stop_pending_2xx(b2bua::leg side, effects& out);
   void drop_client(std::uint32_t slot, effects& out);
   void finish_cdr(int code, std::string_view reason, base::timestamp now, effects& out);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -21,6 +22,10 @@ struct destination {
   std::string host;  // IP address text (a routing gateway's host may be a DNS name)
   std::uint16_t port = 5060;
   config::transport transport = config::transport::udp;
+  /// Our side: the address and port the message leaves from, which our Via and Contact on
+  /// this leg name (a listen socket's address, or on a wildcard listen the source address
+  /// set on the packet). nullopt: the transport chooses, Via and Contact use call_options.
+  std::optional<config::socket_address> local = std::nullopt;
   friend bool operator==(const destination&, const destination&) = default;
 };
 
@@ -29,7 +34,10 @@ struct source_address {
   base::ip_address ip;
   std::uint16_t port = 0;
   config::transport transport = config::transport::udp;
-  destination as_destination() const { return {ip.to_string(), port, transport}; }
+  /// The switch's address the request arrived at (its answers leave from there); nullopt
+  /// when unknown.
+  std::optional<config::socket_address> local = std::nullopt;
+  destination as_destination() const { return {ip.to_string(), port, transport, local}; }
 };
 
 /// The two sides of a call: A faces the caller (we are its UAS), B the callee (we are its UAC).

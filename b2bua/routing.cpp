@@ -46,6 +46,7 @@ route gateway_route(const config::routing_gateway& g, std::string_view callee) {
   r.target = g.name;
   r.callee = rewrite_number(callee, g.strip, g.add);
   r.address = {g.host, g.port, g.transport};
+  if (g.local) r.local = g.local->local;
   r.request_uri = "sip:" + r.callee + "@" + host_for_uri(g.host);
   if (g.port != 5060) r.request_uri += ":" + std::to_string(g.port);
   if (g.transport == config::transport::tcp) r.request_uri += ";transport=tcp";

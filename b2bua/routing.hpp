@@ -34,6 +34,9 @@ struct route {
   /// Credentials that answer the carrier's 401/407; empty when none are configured.
   std::string auth_username;
   std::string auth_password;
+  /// The routing gateway's `local` (a listen socket of its transport), which the adapter
+  /// turns into address.local; nullopt: the adapter chooses.
+  std::optional<config::socket_address> local = std::nullopt;
 };
 
 /// The gateway whose prefix is the longest match for `callee` (first in configuration

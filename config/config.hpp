@@ -68,6 +68,10 @@ struct mapping_gateway {
   std::string username;                   // auth = password
   std::string password;                   // auth = password
   int billing_mode = 1;                   // product.md section 4: -1 none, 0 endpoint, 1 gateway
+  /// `local`: one of [switch] listen; requests the switch sends to this gateway on a call's
+  /// A leg of that transport (BYE, relayed re-INVITE) leave from it, and Contact names it.
+  /// Responses still leave from the address their request arrived on. nullopt: that address.
+  std::optional<listen_address> local;
   unsigned line = 0;
 };
 
@@ -82,6 +86,10 @@ struct routing_gateway {
   std::string add;
   std::string auth_username;  // both or neither: answers the carrier's 401/407
   std::string auth_password;
+  /// `local`: one of [switch] listen, of this gateway's transport, that calls to it leave
+  /// from and that Via and Contact name (Kamailio's force_send_socket). nullopt: the listen
+  /// socket whose address the kernel would choose as source towards the gateway.
+  std::optional<listen_address> local;
   unsigned line = 0;
 };
 

@@ -110,6 +110,9 @@ void reader::read_mapping_gateway(const toml::table& table, const std::string& p
            if (v != -1 && v != 0 && v != 1)
              return fail(key.source(), name + " must be one of -1, 0, 1 (got " + std::to_string(v) + ")");
            g.billing_mode = static_cast<int>(v);
+         }},
+        {"local", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           g.local = local_value(key, node, name);
          }}});
   if (!table.contains("name")) fail(table.source(), path + ".name is required");
   if (!table.contains("auth")) fail(table.source(), path + ".auth is required (\"ip\", \"ip+port\" or \"password\")");
@@ -214,9 +217,14 @@ void reader::read_routing_gateway(const toml::table& table, const std::string& p
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = nonempty_string(key, node, name)) g.auth_username = *v;
          }},
-        {"auth_password", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+        {"auth_password",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = nonempty_string(key, node, name)) g.auth_password = *v;
+         }},
+        {"local", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           g.local = local_value(key, node, name);
          }}});
+  if (g.local) locals_.back().transport = g.transport;  // whatever the key order
   if (!table.contains("name")) fail(table.source(), path + ".name is required");
   if (!table.contains("host")) fail(table.source(), path + ".host is required");
   if (!table.contains("prefixes")) fail(table.source(), path + ".prefixes is required (\"\" matches every number)");
@@ -224,6 +232,39 @@ void reader::read_routing_gateway(const toml::table& table, const std::string& p
     fail(table.source(), path + ": auth_username and auth_password go together");
   }
   config_.routing_gateways.push_back(std::move(g));
+}
+
+std::optional<listen_address> reader::local_value(const toml::key& key, const toml::node& node,
+                                                 const std::string& name) {
+  auto v = string_value(key, node, name);
+  if (!v) return std::nullopt;
+  auto address = parse_listen_address(*v);
+  if (!address) {
+    fail(key.source(), name + " " + in_quotes(*v) +
+                           " is not a listen address (udp: or tcp:, address, port, e.g. \"udp:198.51.100.1:5060\")");
+    return std::nullopt;
+  }
+  locals_.push_back({name, key.source(), *address, std::nullopt});
+  return address;
+}
+
+void reader::check_locals() {
+  const auto& listen = config_.sip.listen;
+  for (const auto& l : locals_) {
+    const std::string at = l.name + " " + in_quotes(l.address.to_string());
+    if (l.transport && *l.transport != l.address.transport) {
+      fail(l.at, at + " is a " + std::string(to_string(l.address.transport)) + " socket but the gateway's transport is " +
+                     std::string(to_string(*l.transport)));
+      continue;
+    }
+    if (std::find(listen.begin(), listen.end(), l.address) != listen.end()) continue;
+    std::string allowed;
+    for (const auto& a : listen) {
+      if (l.transport && a.transport != *l.transport) continue;
+      allowed += (allowed.empty() ? "" : ", ") + in_quotes(a.to_string());
+    }
+    fail(l.at, at + " names no listen socket (allowed: " + (allowed.empty() ? "none" : allowed) + ", from switch.listen)");
+  }
 }
 
 /// Names are how CDRs (account, routing_gateway), digest usernames and the CLI refer to

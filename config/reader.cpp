@@ -99,6 +99,7 @@ void reader::read(const toml::table& root) {
          (section ? "unknown section [" + name + "]" : "unknown key " + name) + " (allowed: " + allowed + ")");
   }
   check_names();
+  check_locals();
 }
 
 /// password gateway's username must not be an endpoint's, or digest auth would be ambiguous.

@@ -209,6 +209,19 @@ private:
   void read_mapping_gateway(const toml::table& table, const std::string& path);
   void read_routing_gateway(const toml::table& table, const std::string& path);
   void check_names();
+  /// A gateway's `local` key: parsed, and remembered for check_locals() ([switch] listen
+  /// may come later in the file).
+  std::optional<listen_address> local_value(const toml::key& key, const toml::node& node, const std::string& name);
+  /// Every gateway's `local` names one of [switch] listen (of the gateway's transport).
+  void check_locals();
+
+  struct local_key {
+    std::string name;  // "routing_gateway[0].local"
+    toml::source_region at;
+    listen_address address;
+    std::optional<tollgate::config::transport> transport;  // a routing gateway's
+  };
+  std::vector<local_key> locals_;
 
   struct positioned {
     toml::source_index line;

@@ -39,6 +39,8 @@ struct fixture {
   std::vector<store::cdr_record> cdrs;
   std::vector<route> fallbacks;  // for the next start()
   base::millis no_response = 5s;  // gateway_no_response_timeout for the next start()
+  source_address source = caller_src;  // for the next start()
+  std::optional<config::socket_address> a_local;  // a mapping gateway's `local`, for the next start()
 
   effects start(const test::invite_spec& spec = {}, std::optional<route> r = gateway_route()) {
     call_options o;
@@ -46,7 +48,7 @@ struct fixture {
     o.random = [this] { return ++counter; };
     o.no_answer_timeout = 60s;
     o.gateway_no_response_timeout = no_response;
-    call_setup s{caller_src, "customer-a", store::billing_mode::gateway, std::move(r), fallbacks};
+    call_setup s{source, "customer-a", store::billing_mode::gateway, std::move(r), fallbacks, a_local};
     c.emplace(test::parse(test::invite_text(spec)), std::move(s), std::move(o), now);
     return keep(c->start(now));
   }
@@ -769,5 +771,85 @@ TEST_CASE("a gateway that sends nothing, not even 100, is given up after gateway
     f.start({}, r);
     auto fx = fire_until(f, "SIP/2.0 408");
     CHECK(f.now >= t0 + 32s);
+  }
+}
+
+TEST_CASE("each leg speaks from its own address: B's Via and Contact name B's local, the caller is answered from "
+          "where its INVITE arrived, a pinned A local carries A's requests and Contact",
+          "[b2bua][call]") {
+  const config::socket_address internet{*base::ip_address::parse("203.0.113.1"), 5060};
+  const config::socket_address carrier_side{*base::ip_address::parse("198.51.100.1"), 5060};
+  const config::socket_address other_carrier_side{*base::ip_address::parse("192.0.2.1"), 5080};
+  fixture f;
+  f.source.local = internet;
+  route r = gateway_route();
+  r.address.local = carrier_side;
+  SECTION("unpinned: everything on A from the INVITE's address, everything on B from B's") {
+    auto fx = f.start({}, r);
+    const auto trying = test::sent(fx, "SIP/2.0 100");
+    REQUIRE(trying.size() == 1);
+    CHECK(trying[0].to.local == internet);
+    const auto invites = test::sent(fx, "INVITE ");
+    REQUIRE(invites.size() == 1);
+    CHECK(invites[0].to.local == carrier_side);
+    callee_side b{test::parse(invites[0].text)};
+    const sip::message& invite = b.invite;
+    CHECK(invite.top_via()->host == "198.51.100.1");
+    CHECK(invite.top_via()->port_or_default() == 5060);
+    CHECK(invite.header("Contact") == "<sip:198.51.100.1:5060>");
+    fx = f.feed(b.respond(200, b_sdp));
+    const auto ok = test::sent(fx, "SIP/2.0 200");
+    REQUIRE(ok.size() == 1);
+    CHECK(ok[0].to.local == internet);
+    CHECK(test::parse(ok[0].text).header("Contact") == "<sip:203.0.113.1:5060>");
+    fx = f.fire_next();  // the 2xx retransmitted until the caller's ACK: from the same address
+    for (const auto& m : test::sent(fx, "SIP/2.0 200")) CHECK(m.to.local == internet);
+    const std::string a_tag(test::parse(ok[0].text).to()->tag());
+    f.feed(from_caller("ACK", "z9hG4bKack1", a_tag, 1));
+    fx = f.feed(test::dialog_request("BYE", "sip:198.51.100.1:5060", "192.0.2.50", "z9hG4bKbb1",
+                                     "<sip:0044123456@192.0.2.50>;tag=btag",
+                                     std::string("<sip:1001@198.51.100.1>;tag=") + std::string(invite.from()->tag()),
+                                     f.c->b_call_id(), 7));
+    const auto byes = test::sent(fx, "BYE ");
+    REQUIRE(byes.size() == 1);
+    CHECK(byes[0].to.local == internet);
+    CHECK(test::parse(byes[0].text).top_via()->host == "203.0.113.1");
+    const auto answered = test::sent(fx, "SIP/2.0 200");
+    REQUIRE(answered.size() == 1);
+    CHECK(answered[0].to.local == carrier_side);
+  }
+  SECTION("a mapping gateway's local: A's requests and Contact use it, the INVITE's answers do not") {
+    f.a_local = other_carrier_side;
+    auto fx = f.start({}, r);
+    callee_side b{test::parse(test::sent(fx, "INVITE ").front().text)};
+    fx = f.feed(b.respond(200, b_sdp));
+    const auto ok = test::sent(fx, "SIP/2.0 200");
+    REQUIRE(ok.size() == 1);
+    CHECK(ok[0].to.local == internet);
+    CHECK(test::parse(ok[0].text).header("Contact") == "<sip:192.0.2.1:5080>");
+    f.feed(from_caller("ACK", "z9hG4bKack1", std::string(test::parse(ok[0].text).to()->tag()), 1));
+    fx = f.keep(f.c->terminate("stopping", f.now));  // a BYE on both legs
+    std::vector<send_message> to_caller;
+    for (const auto& m : test::sent(fx, "BYE ")) {
+      if (test::parse(m.text).call_id() == "a-call-1") to_caller.push_back(m);
+    }
+    REQUIRE(to_caller.size() == 1);
+    CHECK(to_caller[0].to.local == other_carrier_side);
+    CHECK(test::parse(to_caller[0].text).top_via()->host == "192.0.2.1");
+  }
+  SECTION("a fallback route reached from another address: the retried INVITE names that one") {
+    route next = gateway_route();
+    next.target = "carrier-2";
+    next.address = {"192.0.2.60", 5070, config::transport::udp, other_carrier_side};
+    f.fallbacks = {next};
+    f.start({}, r);
+    const auto fx = f.keep(f.c->on_event(transport_failed{leg::b}, f.now));
+    const auto retried = test::sent(fx, "INVITE ");
+    REQUIRE(retried.size() == 1);
+    CHECK(retried[0].to.local == other_carrier_side);
+    const sip::message invite = test::parse(retried[0].text);
+    CHECK(invite.top_via()->host == "192.0.2.1");
+    CHECK(invite.top_via()->port_or_default() == 5080);
+    CHECK(invite.header("Contact") == "<sip:192.0.2.1:5080>");
   }
 }

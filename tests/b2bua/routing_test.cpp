@@ -105,3 +105,15 @@ TEST_CASE("route alternatives: every matching gateway, longest prefix first, bou
   REQUIRE(endpoint.size() == 1);
   CHECK(endpoint[0].kind == route_kind::endpoint);
 }
+
+TEST_CASE("a gateway's local comes with its routes, the address left for the adapter to fill", "[b2bua][routing]") {
+  auto pinned = gateway("pinned", {"1"});
+  pinned.local = config::parse_listen_address("udp:198.51.100.1:5060");
+  const std::vector<config::routing_gateway> gws{pinned, gateway("free", {""})};
+  const auto routes = route_alternatives("123", [](std::string_view) { return std::nullopt; }, gws);
+  REQUIRE(routes.size() == 2);
+  REQUIRE(routes[0].local);
+  CHECK(routes[0].local->to_string() == "198.51.100.1:5060");
+  CHECK_FALSE(routes[0].address.local);
+  CHECK_FALSE(routes[1].local);
+}

@@ -187,6 +187,25 @@ const bad_case cases[] = {
      "tollgate.toml:5:1: routing_gateway[0].strip must be between 0 and 32 (got 40)"},
     {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\nprefixes = [\"00\"]\nauth_username = \"u\"\n",
      "tollgate.toml:1:1: routing_gateway[0]: auth_username and auth_password go together"},
+    // local: one of [switch] listen, of the gateway's transport.
+    {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\nprefixes = [\"1\"]\nlocal = \"192.0.2.1:5060\"\n",
+     "tollgate.toml:5:1: routing_gateway[0].local \"192.0.2.1:5060\" is not a listen address (udp: or tcp:, address, "
+     "port, e.g. \"udp:198.51.100.1:5060\")"},
+    {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\nprefixes = [\"1\"]\nlocal = 5060\n",
+     "tollgate.toml:5:1: routing_gateway[0].local must be a string (got integer)"},
+    {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\nprefixes = [\"1\"]\nlocal = \"udp:192.0.2.9:5060\"\n"
+     "[switch]\nlisten = [\"udp:203.0.113.1:5060\", \"tcp:203.0.113.1:5060\", \"udp:198.51.100.1:5060\"]\n",
+     "tollgate.toml:5:1: routing_gateway[0].local \"udp:192.0.2.9:5060\" names no listen socket (allowed: "
+     "\"udp:203.0.113.1:5060\", \"udp:198.51.100.1:5060\", from switch.listen)"},
+    {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\nprefixes = [\"1\"]\nlocal = \"udp:127.0.0.1:5080\"\n",
+     "tollgate.toml:5:1: routing_gateway[0].local \"udp:127.0.0.1:5080\" names no listen socket (allowed: "
+     "\"udp:127.0.0.1:5060\", from switch.listen)"},
+    {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\nprefixes = [\"1\"]\nlocal = \"tcp:127.0.0.1:5060\"\n",
+     "tollgate.toml:5:1: routing_gateway[0].local \"tcp:127.0.0.1:5060\" is a tcp socket but the gateway's transport "
+     "is udp"},
+    {"[[mapping_gateway]]\nname = \"a\"\nauth = \"ip\"\naddresses = [\"198.51.100.0/24\"]\nlocal = \"tcp:[::]:5060\"\n",
+     "tollgate.toml:5:1: mapping_gateway[0].local \"tcp:[::]:5060\" names no listen socket (allowed: "
+     "\"udp:127.0.0.1:5060\", \"tcp:127.0.0.1:5060\", from switch.listen)"},
     {"[[routing_gateway]]\nname = \"c\"\nhost = \"192.0.2.50\"\nprefixes = [\"1\"]\n[[routing_gateway]]\nname = \"c\"\n"
      "host = \"192.0.2.51\"\nprefixes = [\"2\"]\n",
      "tollgate.toml:5:1: routing_gateway[1].name \"c\" is already used by the routing_gateway at line 1"},

@@ -215,6 +215,42 @@ add = "+44"
   CHECK(r.add == "+44");
 }
 
+TEST_CASE("a gateway's local pins one of the listen sockets, whichever comes first in the file",
+          "[config][load]") {
+  const auto c = must_parse(R"toml(
+[[routing_gateway]]
+local = "tcp:198.51.100.1:5060"
+name = "carrier-tcp"
+host = "198.51.100.20"
+transport = "tcp"
+prefixes = ["1"]
+[[routing_gateway]]
+name = "carrier-udp"
+host = "198.51.100.21"
+prefixes = ["2"]
+local = "udp:198.51.100.1:5060"
+[[routing_gateway]]
+name = "carrier-any"
+host = "198.51.100.22"
+prefixes = ["3"]
+[[mapping_gateway]]
+name = "customer"
+auth = "ip"
+addresses = ["203.0.113.0/24"]
+local = "udp:[::]:5060"
+[switch]
+listen = ["udp:203.0.113.1:5060", "udp:198.51.100.1:5060", "tcp:198.51.100.1:5060", "udp:[::]:5060"]
+)toml");
+  const auto& tcp = c->routing_gateways.at(0);
+  REQUIRE(tcp.local);
+  CHECK(tcp.local->to_string() == "tcp:198.51.100.1:5060");
+  REQUIRE(c->routing_gateways.at(1).local);
+  CHECK(c->routing_gateways.at(1).local->to_string() == "udp:198.51.100.1:5060");
+  CHECK_FALSE(c->routing_gateways.at(2).local);
+  REQUIRE(c->mapping_gateways.at(0).local);
+  CHECK(c->mapping_gateways.at(0).local->to_string() == "udp:[::]:5060");
+}
+
 TEST_CASE("the shipped config loads, hardened but for site data", "[config][load][hardening]") {
   const std::string path = std::string(TOLLGATE_SOURCE_DIR) + "/packaging/tollgate.toml";
   auto loaded = load_file(path);
