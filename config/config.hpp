@@ -25,7 +25,8 @@ struct switch_section {
   /// even 100 Trying) before the attempt is abandoned for the next gateway, or 408.
   std::chrono::milliseconds gateway_no_response_timeout{5000};
   /// "MD5" and/or "SHA-256", in the order challenges offer them.
-  std::vector<std::string> digest_algorithms{"MD5", "SHA-256"};
+  // MD5 only: phones such as baresip 1.0 fail on a 401/407 that also offers SHA-256.
+  std::vector<std::string> digest_algorithms{"MD5"};
   /// The switch's control socket (registrations, trace, reload); empty: switch.sock in
   /// the agent socket's directory (./var/switch.sock with the built-in defaults).
   std::string control_socket;

@@ -21,6 +21,7 @@ test_packages=(
   rpm lintian man-db systemd file
   tshark util-linux
   gnuplot-nox  # the plots of bench/report.md, whose generator the suite tests
+  kamailio     # make bench: REGISTER side by side (bench/switch/register_kamailio_load.sh)
 )
 
 wanted=("${build_packages[@]}")
