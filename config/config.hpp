@@ -30,6 +30,11 @@ struct switch_section {
   /// The switch's control socket (registrations, trace, reload); empty: switch.sock in
   /// the agent socket's directory (./var/switch.sock with the built-in defaults).
   std::string control_socket;
+  /// CDRs (and illegal-call CDRs) older than this are pruned from switch.db.
+  std::chrono::seconds cdr_retention{std::chrono::days{90}};
+  /// CDR rows kept in memory while switch.db cannot be written; beyond, the oldest are
+  /// dropped and counted. About 0.5 KB a row.
+  std::size_t cdr_buffer = 100'000;
 };
 
 /// [agent]

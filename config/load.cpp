@@ -85,8 +85,16 @@ void reader::read_switch(const toml::table& table) {
            }
            s.digest_algorithms = std::move(out);
          }},
-        {"control_socket", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+        {"control_socket",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = nonempty_string(key, node, name)) s.control_socket = *v;
+         }},
+        {"cdr_retention",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = seconds_value(key, node, name, 86400, 3650LL * 86400)) s.cdr_retention = *v;
+         }},
+        {"cdr_buffer", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 100, 10'000'000)) s.cdr_buffer = static_cast<std::size_t>(*v);
          }}});
 }
 

@@ -52,6 +52,15 @@ result<void> cdr_writer::write(std::span<const cdr_record> records) {
   return tx->commit();
 }
 
+result<std::int64_t> cdr_writer::prune_older_than(base::timestamp cutoff, std::size_t max_rows) {
+  auto st = db_.prepare(
+      "DELETE FROM cdr WHERE id IN (SELECT id FROM cdr WHERE start_time < ? ORDER BY start_time LIMIT ?)");
+  if (!st) return st.error();
+  (*st)->bind_all(cutoff, static_cast<std::int64_t>(max_rows));
+  if (auto done = (*st)->run(); !done) return done.error();
+  return db_.changes();
+}
+
 result<std::vector<cdr_record>> cdr_query::find(const cdr_filter& filter) {
   // One SQL text per combination of filters (at most 16), each cached, so that SQLite
   // picks the index for the filters actually given.

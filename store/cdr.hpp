@@ -51,6 +51,10 @@ class cdr_writer {
 public:
   explicit cdr_writer(database& db) : db_(db) {}
   result<void> write(std::span<const cdr_record> records);
+  /// Deletes at most `max_rows` of the oldest records that started before `cutoff`
+  /// (`[switch] cdr_retention`), in one transaction; returns how many went. Bounded so a
+  /// large backlog is pruned in steps that do not stall signalling.
+  result<std::int64_t> prune_older_than(base::timestamp cutoff, std::size_t max_rows);
 
 private:
   database& db_;

@@ -268,21 +268,36 @@ void call_dispatcher::answer(const sip::message& request, const peer& from, std:
 
 void call_dispatcher::send(std::uint64_t serial, const b2bua::destination& to, std::string text, bool hold) {
   if (hold && spool_.pending()) {
-    if (serial != 0) holding_.insert(serial);
-    spool_.hold({serial, to, std::move(text)});
-    return;
+    auto now_or_never = spool_.hold({serial, to, std::move(text)});
+    if (!now_or_never) {
+      if (serial != 0) holding_.insert(serial);
+      return;
+    }
+    text = std::move(now_or_never->text);
   }
   services_.sender.send(to, std::move(text), serial);
 }
 
 void call_dispatcher::commit(base::timestamp now, bool force) {
-  const std::uint64_t failures = spool_.counters().write_failures;
+  const auto before = spool_.counters();
+  const auto was_degraded = spool_.degraded_since();
   auto released = spool_.commit(now, force);
-  if (spool_.counters().write_failures != failures) {
-    spdlog::warn("switch.db: {} CDR rows not written (kept queued, {} messages held, {} rows dropped so far): {}",
-                 spool_.queued(), spool_.held(), spool_.counters().dropped, spool_.last_error());
+  const auto& after = spool_.counters();
+  if (after.degraded_periods != before.degraded_periods) {
+    spdlog::error("switch.db: CDR rows cannot be written ({}); calls are answered without waiting for their CDRs, "
+                  "{} rows kept in memory (at most {}; beyond, the oldest are dropped and counted), retried every {} ms",
+                  spool_.last_error(), spool_.queued(), options_.cdr.capacity, options_.cdr.retry_after.count());
+    last_cdr_alarm_ = now;
+  } else if (after.write_failures != before.write_failures && now - last_cdr_alarm_ >= cdr_alarm_interval) {
+    spdlog::error("switch.db: CDR rows still cannot be written ({}): {} queued, {} dropped so far, {} writes failed",
+                  spool_.last_error(), spool_.queued(), after.dropped, after.write_failures);
+    last_cdr_alarm_ = now;
   }
-  if (!spool_.pending()) holding_.clear();
+  if (was_degraded && !spool_.degraded_since()) {
+    spdlog::warn("switch.db: CDR writes recovered after {} s; {} rows dropped in all while they failed",
+                 std::chrono::duration_cast<std::chrono::seconds>(now - *was_degraded).count(), after.dropped);
+  }
+  if (spool_.held() == 0) holding_.clear();
   for (auto& m : released) services_.sender.send(m.to, std::move(m.text), m.call);
 }
 

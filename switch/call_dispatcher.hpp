@@ -90,6 +90,8 @@ public:
   std::size_t active() const { return calls_.size(); }
   const call_counters& counters() const { return counters_; }
   const cdr_spool& cdrs() const { return spool_; }
+  /// `[switch] cdr_buffer`: CDR rows kept in memory while switch.db cannot be written.
+  void set_cdr_buffer(std::size_t rows) { spool_.set_capacity(rows); }
   const call_timer_queue& timers() const { return timers_; }
   /// The call holding `call_id` (either leg), or nullptr.
   const b2bua::call* find(std::string_view call_id) const;
@@ -120,6 +122,8 @@ private:
   call_timer_queue timers_;
   cdr_spool spool_;
   std::unordered_set<std::uint64_t> holding_;  // calls with messages waiting for a commit
+  static constexpr base::millis cdr_alarm_interval{60'000};  // a failing disk is logged once a minute
+  base::timestamp last_cdr_alarm_{};
   b2bua::rejection_cache rejected_;
   response_cache challenges_;
   call_counters counters_;

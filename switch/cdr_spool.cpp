@@ -10,14 +10,30 @@ void cdr_spool::add(store::cdr_record record, base::timestamp now) {
   if (rows_.empty()) first_queued_ = now;
   rows_.push_back(std::move(record));
   ++added_;
-  if (rows_.size() > limits_.capacity) {
+  trim();
+}
+
+void cdr_spool::set_capacity(std::size_t capacity) {
+  limits_.capacity = std::max<std::size_t>(capacity, 1);
+  trim();
+}
+
+void cdr_spool::trim() {
+  while (rows_.size() > limits_.capacity) {
     rows_.pop_front();
     ++done_;
     ++counters_.dropped;
   }
 }
 
-void cdr_spool::hold(held_message m) { held_.push_back({added_, std::move(m)}); }
+std::optional<held_message> cdr_spool::hold(held_message m) {
+  if (degraded_since_ && added_ > done_) {  // its rows wait in memory; the message does not
+    ++counters_.released_unwritten;
+    return m;
+  }
+  held_.push_back({added_, std::move(m)});
+  return std::nullopt;
+}
 
 std::optional<base::timestamp> cdr_spool::due() const {
   if (rows_.empty()) return std::nullopt;
@@ -37,11 +53,23 @@ std::vector<held_message> cdr_spool::commit(base::timestamp now, bool force) {
         done_ += batch.size();
         rows_.clear();
         retry_at_.reset();
+        degraded_since_.reset();
         last_error_.clear();
       } else {
         ++counters_.write_failures;
         last_error_ = written.error().message;
         retry_at_ = now + limits_.retry_after;
+        if (!degraded_since_) {
+          degraded_since_ = now;
+          ++counters_.degraded_periods;
+        }
+        // Everything held goes now: answering must not wait for a disk that may not return.
+        for (auto& w : held_) {
+          if (w.after > done_) {
+            w.after = 0;
+            ++counters_.released_unwritten;
+          }
+        }
       }
     }
   }

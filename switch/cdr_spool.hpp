@@ -1,6 +1,11 @@
 // CDR write-behind with group commit: records queue up and are committed in one transaction
 // every `max_delay` or every `batch` rows, and the messages that acknowledge them (a final
 // response, the 200 to a BYE, the 403 of an illegal call) wait for that commit.
+//
+// When a write fails (a full disk, a broken file) signalling does not wait for storage: the
+// spool turns degraded, releases every held message and holds none until a write succeeds
+// again. The rows stay queued in memory, up to `capacity`, and are retried; past it the
+// oldest are dropped, each one counted, so the loss is exact.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +36,8 @@ struct cdr_spool_counters {
   std::uint64_t commits = 0;
   std::uint64_t write_failures = 0;
   std::uint64_t dropped = 0;  // rows lost because writes kept failing past `capacity`
+  std::uint64_t released_unwritten = 0;  // messages sent while their rows were not yet durable
+  std::uint64_t degraded_periods = 0;    // times writes started failing
 };
 
 /// A message held until the rows queued before it are committed.
@@ -50,8 +57,9 @@ public:
   cdr_spool(writer write, cdr_spool_limits limits = {}) : write_(std::move(write)), limits_(limits) {}
 
   void add(store::cdr_record record, base::timestamp now);
-  /// Holds `m` behind every row added so far; sent at once (returned by release) when none is queued.
-  void hold(held_message m);
+  /// Holds `m` behind every row added so far; sent at once (returned by release) when none is
+  /// queued. Degraded, it holds nothing: `m` comes back, to be sent now (and is counted).
+  std::optional<held_message> hold(held_message m);
   /// True when a message held now would wait (some row is queued).
   bool pending() const { return !rows_.empty(); }
 
@@ -62,11 +70,16 @@ public:
   /// Messages releasable without a commit (held while nothing was queued ahead of them).
   std::vector<held_message> release();
 
+  /// A new `capacity` (`[switch] cdr_buffer` after a reload); rows beyond it are dropped now.
+  void set_capacity(std::size_t capacity);
+
   std::size_t queued() const { return rows_.size(); }
   std::size_t held() const { return held_.size(); }
   const cdr_spool_counters& counters() const { return counters_; }
   /// The error of the last failed write; empty after a success.
   const std::string& last_error() const { return last_error_; }
+  /// Since when writes have been failing; nullopt while they succeed.
+  std::optional<base::timestamp> degraded_since() const { return degraded_since_; }
 
 private:
   struct waiting {
@@ -74,6 +87,7 @@ private:
     held_message message;
   };
   std::vector<held_message> releasable();
+  void trim();  // drops the oldest rows beyond capacity, counted
 
   writer write_;
   cdr_spool_limits limits_;
@@ -83,6 +97,7 @@ private:
   std::deque<waiting> held_;
   base::timestamp first_queued_{};
   std::optional<base::timestamp> retry_at_;
+  std::optional<base::timestamp> degraded_since_;
   cdr_spool_counters counters_;
   std::string last_error_;
 };

@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::chrono::milliseconds tick_interval{200};
 constexpr unsigned ticks_per_expiry = 5;  // bindings and caches pruned once a second
+constexpr std::size_t cdr_prune_batch = 5000;  // CDR rows deleted a tick at most, so signalling never waits long
+constexpr std::chrono::hours cdr_prune_interval{1};
 
 }  // namespace
 
@@ -98,6 +100,7 @@ std::string server::open() {
                          [this](const policy::report& r) { agent_.send(r); },
                          [this] { return random_.next(); }};
   calls_ = std::make_unique<call_dispatcher>(std::move(services));
+  calls_->set_cdr_buffer(config_->sip.cdr_buffer);
   handler_->route_calls(*calls_, [this] { return config_; });
   return open_control();
 }
@@ -187,6 +190,25 @@ void server::log_agent_decision(const policy::decision& d) {
   }
 }
 
+void server::prune_cdrs() {
+  const auto now = clock_.now();
+  if (now < next_cdr_prune_) return;
+  const auto cutoff = now - config_->sip.cdr_retention;
+  auto pruned = store::cdr_writer(*db_).prune_older_than(cutoff, cdr_prune_batch);
+  if (!pruned) {
+    spdlog::warn("switch.db: pruning CDRs older than [switch] cdr_retention failed: {}; retried in an hour",
+                 pruned.error().message);
+    next_cdr_prune_ = now + cdr_prune_interval;
+    return;
+  }
+  cdrs_pruned_ += static_cast<std::uint64_t>(*pruned);
+  // A full batch means more are due: the next tick takes the next batch.
+  const bool more = static_cast<std::size_t>(*pruned) == cdr_prune_batch;
+  if (*pruned > 0 && !more) spdlog::info("switch.db: {} CDRs older than [switch] cdr_retention pruned", cdrs_pruned_);
+  if (!more) cdrs_pruned_ = 0;
+  next_cdr_prune_ = more ? now : now + cdr_prune_interval;
+}
+
 void server::housekeeping() {
   if (stopped_) return;
   if (++ticks_ % ticks_per_expiry == 0) {
@@ -199,6 +221,7 @@ void server::housekeeping() {
   }
   flush_bindings();
   flush_suspensions();
+  prune_cdrs();
   tick_.expires_after(tick_interval);
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) housekeeping();

@@ -77,6 +77,8 @@ private:
   void housekeeping();
   void flush_bindings();
   void flush_suspensions();
+  /// `[switch] cdr_retention`: the oldest CDRs deleted in bounded batches, hourly.
+  void prune_cdrs();
   void log_agent_decision(const policy::decision& d);
   wire::json status_json() const;
   void count(const policy::report& r);
@@ -117,6 +119,8 @@ private:
   std::optional<base::timestamp> call_timer_at_;
   boost::asio::steady_timer tick_;
   unsigned ticks_ = 0;
+  base::timestamp next_cdr_prune_{};
+  std::uint64_t cdrs_pruned_ = 0;  // in the pruning run under way
   bool stopped_ = false;
   startup_settings started_;
   std::unique_ptr<control_service> control_;

@@ -30,6 +30,25 @@ std::string server::open_control() {
   return {};
 }
 
+namespace {
+
+wire::json cdr_status_json(const cdr_spool& spool, base::timestamp now) {
+  const auto& c = spool.counters();
+  wire::json j{{"written", c.written},
+               {"queued", spool.queued()},
+               {"dropped", c.dropped},
+               {"write_failures", c.write_failures},
+               {"released_unwritten", c.released_unwritten},
+               {"writing", !spool.degraded_since().has_value()}};
+  if (const auto since = spool.degraded_since()) {
+    j["failing_for_s"] = std::chrono::duration_cast<std::chrono::seconds>(now - *since).count();
+    j["last_error"] = spool.last_error();
+  }
+  return j;
+}
+
+}  // namespace
+
 wire::json server::status_json() const {
   const auto& link = agent_.counters();
   return {{"agent",
@@ -45,7 +64,8 @@ wire::json server::status_json() const {
             {"registered", registers_.registered}}},
           {"suspensions",
            {{"active", suspensions_.size()}, {"suspended_by_switch", suspensions_.local_suspensions()}}},
-          {"bindings", bindings_.size()}};
+          {"bindings", bindings_.size()},
+          {"cdr", cdr_status_json(calls_->cdrs(), clock_.now())}};
 }
 
 reload_result server::reload() {
@@ -73,6 +93,7 @@ void server::apply_config(std::shared_ptr<const config::config> fresh) {
     return;
   }
   directory_ = endpoint_directory(fresh);
+  if (calls_) calls_->set_cdr_buffer(fresh->sip.cdr_buffer);
   const auto digest = digest_config(*fresh);
   const auto& running = digest_->config();
   if (digest.algorithms != running.algorithms || digest.nonce_lifetime != running.nonce_lifetime) {

@@ -134,6 +134,8 @@ TEST_CASE("an empty file gives the built-in defaults", "[config][load]") {
   CHECK(c->agent.socket == "./var/agent.sock");
   CHECK(c->sip.control_socket.empty());  // the switch puts it beside the agent's socket
   CHECK(c->agent.audit_retention == std::chrono::days{90});
+  CHECK(c->sip.cdr_retention == std::chrono::days{90});
+  CHECK(c->sip.cdr_buffer == 100'000);
   CHECK(c->scanner_user_agents.size() == 10);
   CHECK(c->scanner_user_agents.front() == "friendly-scanner");
   CHECK(c->endpoints.empty());
@@ -150,6 +152,8 @@ TEST_CASE("the other key forms load: ip+port and password gateways, HA1, duratio
 nonce_lifetime = "2m"
 gateway_no_response_timeout = 2500
 digest_algorithms = ["sha-256"]
+cdr_retention = "30d"
+cdr_buffer = 5000
 [agent]
 metrics = "[::1]:9466"
 audit_retention = 86400
@@ -189,6 +193,8 @@ add = "+44"
   REQUIRE(c->agent.metrics);
   CHECK(c->agent.metrics->to_string() == "[::1]:9466");
   CHECK(c->agent.audit_retention == std::chrono::seconds{86400});
+  CHECK(c->sip.cdr_retention == std::chrono::days{30});
+  CHECK(c->sip.cdr_buffer == 5000);
   CHECK(c->agent.sip_ports == std::vector<std::uint16_t>{5060, 5080});
   CHECK(c->parameters.get(parameter::BLACKLIST_ENABLE) == 0);
   CHECK(c->parameters.origin(parameter::BLACKLIST_ENABLE) == policy::parameter_origin::config);

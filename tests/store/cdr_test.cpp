@@ -88,6 +88,33 @@ TEST_CASE("CDR queries filter by billing mode, time range and source, newest fir
   CHECK(none->empty());
 }
 
+TEST_CASE("CDR retention prunes the oldest records before the cutoff, at most max_rows at a time",
+          "[store][cdr]") {
+  auto db = switch_db();
+  std::vector<cdr_record> records;
+  for (int i = 0; i < 10; ++i) records.push_back(illegal(100 + i, "203.0.113.9"));
+  records.push_back(answered(300));
+  REQUIRE(cdr_writer(db).write(records));
+  cdr_writer writer(db);
+  auto first = writer.prune_older_than(at(200), 4);
+  REQUIRE(first);
+  CHECK(*first == 4);
+  auto left = cdr_query(db).find({});
+  REQUIRE(left);
+  REQUIRE(left->size() == 7);
+  CHECK(left->back().start_time == at(104));  // the oldest went first
+  auto rest = writer.prune_older_than(at(200), 100);
+  REQUIRE(rest);
+  CHECK(*rest == 6);
+  auto again = writer.prune_older_than(at(200), 100);
+  REQUIRE(again);
+  CHECK(*again == 0);
+  left = cdr_query(db).find({});
+  REQUIRE(left);
+  REQUIRE(left->size() == 1);
+  CHECK(left->front().start_time == at(300));
+}
+
 TEST_CASE("the CDR filters use their indexes", "[store][cdr]") {
   auto db = switch_db();
   auto plan = [&](const std::string& where) {

@@ -203,7 +203,8 @@ TEST_CASE("an illegal INVITE: the 403 leaves only after its CDR commit, a retran
   CHECK(f.sender.sent.empty());
 }
 
-TEST_CASE("a failed CDR write keeps the rows and the 403s until a write succeeds", "[switch][call_dispatcher]") {
+TEST_CASE("a failed CDR write answers the 403s at once and keeps the rows until a write succeeds",
+          "[switch][call_dispatcher]") {
   dispatcher_fixture f;
   f.fail_writes = true;
   for (int i = 0; i < 3; ++i) {
@@ -212,14 +213,24 @@ TEST_CASE("a failed CDR write keeps the rows and the 403s until a write succeeds
   f.run_until(f.clock.now() + 500ms);
   CHECK(f.writes == 1);
   CHECK(f.calls.cdrs().queued() == 3);
-  CHECK(f.calls.cdrs().held() == 3);
-  CHECK(f.sender.sent.empty());
+  CHECK(f.calls.cdrs().held() == 0);
+  CHECK(f.sender.take("SIP/2.0 403").size() == 3);  // released by the failure
+  // While writes fail, new illegal calls are answered at once.
+  REQUIRE(f.feed(invite_from_stranger("flood-3"), stranger));
+  CHECK(f.sender.take("SIP/2.0 403").size() == 1);
+  CHECK(f.calls.cdrs().queued() == 4);
   f.fail_writes = false;
   f.run_until(f.clock.now() + 600ms);  // the retry, a second after the failure
   CHECK(f.writes == 2);
-  CHECK(f.written.size() == 3);
-  CHECK(f.sender.take("SIP/2.0 403").size() == 3);
+  CHECK(f.written.size() == 4);
   CHECK(f.calls.cdrs().counters().write_failures == 1);
+  CHECK(f.calls.cdrs().counters().released_unwritten == 4);
+  CHECK(f.calls.cdrs().counters().dropped == 0);
+  // Writing again, a 403 waits for its row as before.
+  REQUIRE(f.feed(invite_from_stranger("flood-4"), stranger));
+  CHECK(f.sender.sent.empty());
+  f.run_until(f.clock.now() + 100ms);
+  CHECK(f.sender.take("SIP/2.0 403").size() == 1);
 }
 
 TEST_CASE("512 queued rows are committed at once, without waiting for the timer", "[switch][call_dispatcher]") {

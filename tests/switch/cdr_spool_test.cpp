@@ -43,7 +43,7 @@ TEST_CASE("the CDR spool: due after max_delay or at batch size, messages release
   CHECK_FALSE(spool.pending());
 }
 
-TEST_CASE("the CDR spool drops the oldest rows past its capacity while writes fail, and counts them",
+TEST_CASE("the CDR spool, when writes fail, answers at once, keeps rows up to its capacity and counts each one lost",
           "[switch][cdr_spool]") {
   const base::timestamp t0 = base::from_unix_seconds(1764158400);
   bool fail = true;
@@ -54,21 +54,52 @@ TEST_CASE("the CDR spool drops the oldest rows past its capacity while writes fa
     return {};
   }, switch_::cdr_spool_limits{20ms, 512, 2, 1000ms});
   spool.add(record("a"), t0);
-  spool.hold(message("after a"));
+  CHECK_FALSE(spool.hold(message("after a")));
   spool.add(record("b"), t0);
-  spool.hold(message("after b"));
-  CHECK(spool.commit(t0 + 20ms).empty());
-  CHECK(spool.last_error() == "database or disk is full");
-  CHECK(spool.due() == t0 + 20ms + 1000ms);  // retried a second later
-  spool.add(record("c"), t0 + 30ms);  // over capacity: "a" is dropped, its message may go
-  CHECK(spool.counters().dropped == 1);
-  const auto released = spool.release();
-  REQUIRE(released.size() == 1);
+  CHECK_FALSE(spool.hold(message("after b")));
+  CHECK_FALSE(spool.degraded_since());
+  // The first failed write releases everything held: signalling does not wait for the disk.
+  const auto released = spool.commit(t0 + 20ms);
+  REQUIRE(released.size() == 2);
   CHECK(released[0].text == "after a");
+  CHECK(released[1].text == "after b");
+  CHECK(spool.last_error() == "database or disk is full");
+  CHECK(spool.degraded_since() == t0 + 20ms);
+  CHECK(spool.due() == t0 + 20ms + 1000ms);  // retried a second later
+  // Degraded, a message is not held at all.
+  spool.add(record("c"), t0 + 30ms);  // over capacity: "a" is dropped, counted
+  const auto now = spool.hold(message("after c"));
+  REQUIRE(now);
+  CHECK(now->text == "after c");
+  CHECK(spool.held() == 0);
+  CHECK(spool.counters().dropped == 1);
+  CHECK(spool.counters().released_unwritten == 3);
+  CHECK(spool.counters().degraded_periods == 1);
+  CHECK(spool.commit(t0 + 500ms).empty());  // not due yet
+  CHECK(spool.commit(t0 + 1020ms).empty());  // fails again: still one period
+  CHECK(spool.counters().write_failures == 2);
+  CHECK(spool.counters().degraded_periods == 1);
   fail = false;
-  CHECK(spool.commit(t0 + 1s).empty());  // not due yet
-  const auto rest = spool.commit(t0 + 1020ms);
-  REQUIRE(rest.size() == 1);
-  CHECK(rest[0].text == "after b");
+  CHECK(spool.commit(t0 + 2020ms).empty());
   CHECK(written == std::vector<std::string>{"b", "c"});
+  CHECK_FALSE(spool.degraded_since());
+  CHECK(spool.last_error().empty());
+  // Writing again: messages wait for their rows once more.
+  spool.add(record("d"), t0 + 3s);
+  CHECK_FALSE(spool.hold(message("after d")));
+  CHECK(spool.held() == 1);
+  CHECK(spool.commit(t0 + 3s + 20ms).size() == 1);
+  CHECK(spool.counters().dropped == 1);  // exact: only "a" was lost
+  CHECK(spool.counters().written == 3);
+}
+
+TEST_CASE("a smaller CDR buffer drops the oldest queued rows at once, counted", "[switch][cdr_spool]") {
+  const base::timestamp t0 = base::from_unix_seconds(1764158400);
+  switch_::cdr_spool spool([](std::span<const store::cdr_record>) -> store::result<void> {
+    return store::make_error(store::errc::full, "database or disk is full");
+  }, switch_::cdr_spool_limits{20ms, 512, 10, 1000ms});
+  for (int i = 0; i < 8; ++i) spool.add(record("r" + std::to_string(i)), t0);
+  spool.set_capacity(5);
+  CHECK(spool.queued() == 5);
+  CHECK(spool.counters().dropped == 3);
 }
