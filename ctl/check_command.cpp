@@ -2,6 +2,7 @@
 #include "ctl/check_command.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -57,6 +58,20 @@ std::vector<config::finding> check_findings(const config::config& c, const runni
                             "): blocks and the REGISTER rate limit are not enforced",
                         "see the agent's log; systemctl restart tollgate-agent restores the table"});
   }
+  if (const auto& disk = system.state_disk; disk && disk->total_bytes > 0) {
+    constexpr std::uintmax_t mib = 1024 * 1024;
+    const double share = static_cast<double>(disk->free_bytes) / static_cast<double>(disk->total_bytes);
+    const bool critical = share < 0.01 || disk->free_bytes < 64 * mib;
+    if (critical || share < 0.05 || disk->free_bytes < 512 * mib) {
+      findings.push_back(
+          {"state_disk_low", critical ? config::severity::high : config::severity::medium,
+           "the state directory " + disk->path + " has " + std::to_string(disk->free_bytes / mib) + " MiB free (" +
+               std::to_string(static_cast<int>(share * 100)) +
+               " %): when it fills, admin commands are refused, blocks are kept in the kernel only and CDRs "
+               "wait in memory, the oldest lost beyond [switch] cdr_buffer",
+           "free space there, or shorten [switch] cdr_retention and [agent] audit_retention"});
+    }
+  }
   std::stable_sort(findings.begin(), findings.end(),
                    [](const config::finding& a, const config::finding& b) { return a.severity > b.severity; });
   return findings;
@@ -91,6 +106,13 @@ running_system ask_agent(const std::string& socket, std::chrono::milliseconds ti
   system.parameters = parameters_from_list(*parameters);
   if (const auto status = ask(wire::status_request{})) system.kernel = field(*status, "kernel");
   return system;
+}
+
+std::optional<running_system::disk_space> state_disk_of(const std::string& state_dir) {
+  std::error_code ec;
+  const auto space = std::filesystem::space(state_dir, ec);
+  if (ec) return std::nullopt;
+  return running_system::disk_space{state_dir, space.available, space.capacity};
 }
 
 int print_check(const config::config& c, const running_system& system, bool json, std::ostream& out) {
@@ -157,7 +179,9 @@ void add_check_command(CLI::App& app, const ctl_options& options, action& chosen
     // The file's socket, unless --socket named another one.
     std::string socket = o->socket;
     if (socket == default_socket && !c.source.empty() && !c.agent.socket.empty()) socket = c.agent.socket;
-    return print_check(c, ask_agent(socket, timeout_of(*o)), o->json, std::cout);
+    auto system = ask_agent(socket, timeout_of(*o));
+    system.state_disk = state_disk_of(o->state_dir.empty() ? c.agent.state_dir : o->state_dir);
+    return print_check(c, system, o->json, std::cout);
   });
 }
 

@@ -1,6 +1,7 @@
 // `tollgatectl check`: the hardening checklist of product.md section 2 on a running system.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -20,14 +21,25 @@ struct running_system {
   std::optional<policy::parameter_set> parameters;
   /// The kernel part of `status`: {"table", "counters", "error"?}; null when unknown.
   wire::json kernel;
+  /// The file system of state_dir (agent.db, switch.db); nullopt when it cannot be read.
+  struct disk_space {
+    std::string path;
+    std::uintmax_t free_bytes = 0;
+    std::uintmax_t total_bytes = 0;
+  };
+  std::optional<disk_space> state_disk;
 };
+
+/// The space left where state_dir lives; nullopt when the directory cannot be examined.
+std::optional<running_system::disk_space> state_disk_of(const std::string& state_dir);
 
 /// The parameters of a `param_list` answer; nullopt when it is not a list of known names
 /// with values in range.
 std::optional<policy::parameter_set> parameters_from_list(const wire::json& rows);
 
 /// The checklist of `c` with the running parameters when known, then the system's own
-/// findings: `agent_not_running`, `kernel_table_missing` (high). Most severe first.
+/// findings: `agent_not_running`, `kernel_table_missing` (high), `state_disk_low` (medium;
+/// high under 1 % or 64 MiB). Most severe first.
 std::vector<config::finding> check_findings(const config::config& c, const running_system& system);
 
 /// True when a finding is at warning level or worse (medium, high): `check` then exits 1.

@@ -286,7 +286,7 @@ void call_dispatcher::commit(base::timestamp now, bool force) {
   if (after.degraded_periods != before.degraded_periods) {
     spdlog::error("switch.db: CDR rows cannot be written ({}); calls are answered without waiting for their CDRs, "
                   "{} rows kept in memory (at most {}; beyond, the oldest are dropped and counted), retried every {} ms",
-                  spool_.last_error(), spool_.queued(), options_.cdr.capacity, options_.cdr.retry_after.count());
+                  spool_.last_error(), spool_.queued(), spool_.capacity(), options_.cdr.retry_after.count());
     last_cdr_alarm_ = now;
   } else if (after.write_failures != before.write_failures && now - last_cdr_alarm_ >= cdr_alarm_interval) {
     spdlog::error("switch.db: CDR rows still cannot be written ({}): {} queued, {} dropped so far, {} writes failed",

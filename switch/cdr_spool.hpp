@@ -73,6 +73,7 @@ public:
   /// A new `capacity` (`[switch] cdr_buffer` after a reload); rows beyond it are dropped now.
   void set_capacity(std::size_t capacity);
 
+  std::size_t capacity() const { return limits_.capacity; }
   std::size_t queued() const { return rows_.size(); }
   std::size_t held() const { return held_.size(); }
   const cdr_spool_counters& counters() const { return counters_; }

@@ -150,6 +150,28 @@ TEST_CASE("check: a kernel table the agent cannot read is a finding", "[ctl][che
   CHECK(print(*c, s).code == 1);
 }
 
+TEST_CASE("check: little space left for the state directory is a finding", "[ctl][check]") {
+  const auto c = parse(hardened);
+  constexpr std::uintmax_t mib = 1024 * 1024;
+  auto s = reachable(c->parameters);
+  s.state_disk = ctl::running_system::disk_space{"/var/lib/tollgate", 100'000 * mib, 200'000 * mib};
+  CHECK(ctl::check_findings(*c, s).empty());
+  s.state_disk->free_bytes = 4'000 * mib;  // 2 %
+  auto findings = ctl::check_findings(*c, s);
+  REQUIRE(ids(findings) == std::vector<std::string>{"state_disk_low"});
+  CHECK(findings[0].severity == config::severity::medium);
+  CHECK(findings[0].message.find("/var/lib/tollgate has 4000 MiB free (2 %)") != std::string::npos);
+  s.state_disk->free_bytes = 10 * mib;
+  findings = ctl::check_findings(*c, s);
+  REQUIRE(ids(findings) == std::vector<std::string>{"state_disk_low"});
+  CHECK(findings[0].severity == config::severity::high);
+  CHECK(print(*c, s).code == 1);
+  const auto here = ctl::state_disk_of("/");
+  REQUIRE(here);
+  CHECK(here->total_bytes >= here->free_bytes);
+  CHECK_FALSE(ctl::state_disk_of("/nonexistent/tollgate"));
+}
+
 TEST_CASE("check: the agent's param_list becomes a parameter set", "[ctl][check]") {
   const wire::json rows = wire::json::array({{{"name", "SS_ENDPOINTREGISTERRETRY"}, {"value", 7}, {"origin", "runtime"}},
                                              {{"name", "SOME_FUTURE_PARAMETER"}, {"value", 1}}});
