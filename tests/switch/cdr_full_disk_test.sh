@@ -102,6 +102,7 @@ print(len(answered))
 PY
 }
 rows_in_db() { sqlite3 "file:$state/switch.db?mode=ro" "SELECT count(*) FROM cdr"; }
+rows_are() { test "$(rows_in_db)" -eq "$1"; }
 
 wait_for "the switch's control socket" 10 switch_status bindings
 # The disk fills up (what SQLite holds already, the WAL among it, stays).
@@ -131,7 +132,20 @@ check "status: nothing left queued" test "$(switch_status cdr.queued)" -eq 0
 # Writing again, a 403 waits for its row as before, and every one is answered.
 answered=$(illegal_calls 200 after)
 check "after recovery every illegal INVITE answered ($answered of 200)" test "$answered" -eq 200
-wait_for "the last rows" 5 test "$(rows_in_db)" -eq $((rows + 200))
+wait_for "the last rows" 5 rows_are $((rows + 200))
 check "after recovery each call has its CDR" test "$(rows_in_db)" -eq $((rows + 200))
 check "the switch is still up" kill -0 "$switch_pid"
+
+# [switch] cdr_retention (90 days): rows made 100 days old are pruned when the switch starts
+# again; the others stay.
+kill "$switch_pid" && wait "$switch_pid"
+switch_pid=
+total=$(rows_in_db)
+sqlite3 "$state/switch.db" "UPDATE cdr SET start_time = start_time - 100 * 86400 * 1000 WHERE id IN (SELECT id FROM cdr ORDER BY id LIMIT 100)"
+"$build/switch/tollgate-switch" --config "$work/tollgate.toml" --state-dir "$state" \
+  --socket "$work/agent.sock" >"$work/switch2.log" 2>&1 &
+switch_pid=$!
+wait_for "old CDRs pruned" 10 rows_are $((total - 100))
+check "CDRs past cdr_retention pruned ($(rows_in_db) of $total left)" test "$(rows_in_db)" -eq $((total - 100))
+check "the pruning logged" grep -q '100 CDRs older than \[switch\] cdr_retention pruned' "$work/switch2.log"
 summary || { tail -20 "$work/switch.log"; cat "$check_log"; exit 1; }
