@@ -35,7 +35,25 @@ struct switch_section {
   /// CDR rows kept in memory while switch.db cannot be written; beyond, the oldest are
   /// dropped and counted. About 0.5 KB a row.
   std::size_t cdr_buffer = 100'000;
+  /// SIP over TCP, per `tcp:` listen address. Connections at once (accepted and opened by
+  /// the switch); at the limit the weakest untrusted connection is evicted for a newcomer.
+  std::size_t tcp_max_connections = 4096;
+  /// Accepted connections per source (an IPv4 address, or an IPv6 network of
+  /// tcp_v6_source_prefix bits). Sources with a live registration and gateways are exempt.
+  std::size_t tcp_max_connections_per_source = 64;
+  /// A connection with nothing received for this long is closed.
+  std::chrono::seconds tcp_idle_timeout{300};
+  /// From a message's first byte to the end of its header section, at most.
+  std::chrono::seconds tcp_header_timeout{10};
+  /// Bytes a second, averaged over each tcp_rate_window while a message is incomplete;
+  /// slower connections are closed. 0: no minimum.
+  std::size_t tcp_min_rate = 64;
+  /// IPv6 sources are counted per network of this many bits (one /64 is one site).
+  unsigned tcp_v6_source_prefix = 64;
 };
+
+/// The window tcp_min_rate is averaged over.
+inline constexpr std::chrono::seconds tcp_rate_window{5};
 
 /// [agent]
 struct agent_section {

@@ -93,9 +93,40 @@ void reader::read_switch(const toml::table& table) {
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = seconds_value(key, node, name, 86400, 3650LL * 86400)) s.cdr_retention = *v;
          }},
-        {"cdr_buffer", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+        {"cdr_buffer",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = int_value(key, node, name, 100, 10'000'000)) s.cdr_buffer = static_cast<std::size_t>(*v);
+         }},
+        {"tcp_max_connections",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 8, 1'000'000)) s.tcp_max_connections = static_cast<std::size_t>(*v);
+         }},
+        {"tcp_max_connections_per_source",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 1, 1'000'000)) s.tcp_max_connections_per_source = static_cast<std::size_t>(*v);
+         }},
+        {"tcp_idle_timeout",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = seconds_value(key, node, name, 5, 86400)) s.tcp_idle_timeout = *v;
+         }},
+        {"tcp_header_timeout",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = seconds_value(key, node, name, 1, 300)) s.tcp_header_timeout = *v;
+         }},
+        {"tcp_min_rate",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 0, 1'000'000)) s.tcp_min_rate = static_cast<std::size_t>(*v);
+         }},
+        {"tcp_v6_source_prefix", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 32, 128)) s.tcp_v6_source_prefix = static_cast<unsigned>(*v);
          }}});
+  if (s.tcp_max_connections_per_source > s.tcp_max_connections) {
+    if (const auto* node = table.get("tcp_max_connections_per_source")) {
+      fail(node->source(), "switch.tcp_max_connections_per_source must be between 1 and switch.tcp_max_connections (" +
+                               std::to_string(s.tcp_max_connections) + ") (got " + std::to_string(s.tcp_max_connections_per_source) +
+                               ")");
+    }
+  }
 }
 
 void reader::read_agent(const toml::table& table) {

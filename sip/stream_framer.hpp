@@ -28,6 +28,8 @@ public:
   /// Octets received and not yet returned as messages.
   std::size_t buffered() const { return buffer_.size() - start_; }
   bool failed() const { return failed_.has_value(); }
+  /// True when the incomplete message's header section has arrived (its body has not).
+  bool headers_complete() const { return needed_ > 0; }
 
 private:
   parse_options options_;  // validate off: next() validates after framing

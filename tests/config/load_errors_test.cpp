@@ -25,7 +25,7 @@ const bad_case cases[] = {
      "tollgate.toml:1:1: unknown key realm (allowed: switch, agent, parameters, whitelist, inspector, endpoint, "
      "mapping_gateway, routing_gateway)"},
     {"[switch]\nlisen = []\n",
-     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer)"},
+     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer, tcp_max_connections, tcp_max_connections_per_source, tcp_idle_timeout, tcp_header_timeout, tcp_min_rate, tcp_v6_source_prefix)"},
     {"[agent]\nstatedir = \"/x\"\n",
      "tollgate.toml:2:1: unknown key agent.statedir (allowed: socket, state_dir, table, queue, sip_ports, metrics, "
      "audit_retention)"},
@@ -36,7 +36,7 @@ const bad_case cases[] = {
      "tollgate.toml:3:1: unknown key endpoint[0].pasword (allowed: name, password, ha1_md5, ha1_sha256, allow, "
      "max_bindings)"},
     {"[switch]\n[switch.tls]\nport = 5061\n",
-     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer)"},
+     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer, tcp_max_connections, tcp_max_connections_per_source, tcp_idle_timeout, tcp_header_timeout, tcp_min_rate, tcp_v6_source_prefix)"},
     // Section shapes.
     {"switch = 5\n", "tollgate.toml:1:1: switch must be a table ([switch]), got integer"},
     {"[endpoint]\nname = \"1001\"\n",
@@ -98,6 +98,19 @@ const bad_case cases[] = {
     {"[switch]\ncdr_retention = \"12h\"\n",
      "tollgate.toml:2:1: switch.cdr_retention must be between 86400 and 315360000 seconds (got 43200)"},
     {"[switch]\ncdr_buffer = 10\n", "tollgate.toml:2:1: switch.cdr_buffer must be between 100 and 10000000 (got 10)"},
+    {"[switch]\ntcp_max_connections = 0\n",
+     "tollgate.toml:2:1: switch.tcp_max_connections must be between 8 and 1000000 (got 0)"},
+    {"[switch]\ntcp_max_connections_per_source = 0\n",
+     "tollgate.toml:2:1: switch.tcp_max_connections_per_source must be between 1 and 1000000 (got 0)"},
+    {"[switch]\ntcp_max_connections = 16\ntcp_max_connections_per_source = 32\n",
+     "tollgate.toml:3:34: switch.tcp_max_connections_per_source must be between 1 and switch.tcp_max_connections (16) (got 32)"},
+    {"[switch]\ntcp_idle_timeout = 1\n",
+     "tollgate.toml:2:1: switch.tcp_idle_timeout must be between 5 and 86400 seconds (got 1)"},
+    {"[switch]\ntcp_header_timeout = \"10m\"\n",
+     "tollgate.toml:2:1: switch.tcp_header_timeout must be between 1 and 300 seconds (got 600)"},
+    {"[switch]\ntcp_min_rate = -1\n", "tollgate.toml:2:1: switch.tcp_min_rate must be between 0 and 1000000 (got -1)"},
+    {"[switch]\ntcp_v6_source_prefix = 16\n",
+     "tollgate.toml:2:1: switch.tcp_v6_source_prefix must be between 32 and 128 (got 16)"},
     // [parameters]
     {"[parameters]\nSS_ENDPOINTREGISTERRETRY = 0\n",
      "tollgate.toml:2:1: parameters.SS_ENDPOINTREGISTERRETRY must be between 1 and 100 (got 0)"},

@@ -136,6 +136,12 @@ TEST_CASE("an empty file gives the built-in defaults", "[config][load]") {
   CHECK(c->agent.audit_retention == std::chrono::days{90});
   CHECK(c->sip.cdr_retention == std::chrono::days{90});
   CHECK(c->sip.cdr_buffer == 100'000);
+  CHECK(c->sip.tcp_max_connections == 4096);
+  CHECK(c->sip.tcp_max_connections_per_source == 64);
+  CHECK(c->sip.tcp_idle_timeout == std::chrono::seconds{300});
+  CHECK(c->sip.tcp_header_timeout == std::chrono::seconds{10});
+  CHECK(c->sip.tcp_min_rate == 64);
+  CHECK(c->sip.tcp_v6_source_prefix == 64);
   CHECK(c->scanner_user_agents.size() == 10);
   CHECK(c->scanner_user_agents.front() == "friendly-scanner");
   CHECK(c->endpoints.empty());
@@ -154,6 +160,12 @@ gateway_no_response_timeout = 2500
 digest_algorithms = ["sha-256"]
 cdr_retention = "30d"
 cdr_buffer = 5000
+tcp_max_connections = 100
+tcp_max_connections_per_source = 10
+tcp_idle_timeout = "2m"
+tcp_header_timeout = 3
+tcp_min_rate = 0
+tcp_v6_source_prefix = 56
 [agent]
 metrics = "[::1]:9466"
 audit_retention = 86400
@@ -195,6 +207,12 @@ add = "+44"
   CHECK(c->agent.audit_retention == std::chrono::seconds{86400});
   CHECK(c->sip.cdr_retention == std::chrono::days{30});
   CHECK(c->sip.cdr_buffer == 5000);
+  CHECK(c->sip.tcp_max_connections == 100);
+  CHECK(c->sip.tcp_max_connections_per_source == 10);
+  CHECK(c->sip.tcp_idle_timeout == std::chrono::seconds{120});
+  CHECK(c->sip.tcp_header_timeout == std::chrono::seconds{3});
+  CHECK(c->sip.tcp_min_rate == 0);
+  CHECK(c->sip.tcp_v6_source_prefix == 56);
   CHECK(c->agent.sip_ports == std::vector<std::uint16_t>{5060, 5080});
   CHECK(c->parameters.get(parameter::BLACKLIST_ENABLE) == 0);
   CHECK(c->parameters.origin(parameter::BLACKLIST_ENABLE) == policy::parameter_origin::config);
