@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "config/descriptors.hpp"
 #include "config/load.hpp"
 #include "ctl/agent_client.hpp"
 #include "ctl/table.hpp"
@@ -72,6 +73,11 @@ std::vector<config::finding> check_findings(const config::config& c, const runni
            "free space there, or shorten [switch] cdr_retention and [agent] audit_retention"});
     }
   }
+  if (system.switch_descriptors) {
+    if (auto f = config::descriptor_finding(c, *system.switch_descriptors, "the running switch's")) {
+      findings.push_back(std::move(*f));
+    }
+  }
   std::stable_sort(findings.begin(), findings.end(),
                    [](const config::finding& a, const config::finding& b) { return a.severity > b.severity; });
   return findings;
@@ -113,6 +119,17 @@ std::optional<running_system::disk_space> state_disk_of(const std::string& state
   const auto space = std::filesystem::space(state_dir, ec);
   if (ec) return std::nullopt;
   return running_system::disk_space{state_dir, space.available, space.capacity};
+}
+
+std::optional<std::uint64_t> switch_descriptors_of(const std::string& socket, std::chrono::milliseconds timeout) {
+  auto connected = agent_client::connect(socket, timeout);
+  if (std::holds_alternative<client_error>(connected)) return std::nullopt;
+  auto answer = std::get<agent_client>(connected).call(wire::request{1, wire::status_request{}});
+  const auto* response = std::get_if<wire::response>(&answer);
+  if (!response || !response->ok) return std::nullopt;
+  const auto& soft = field(field(response->result, "descriptors"), "soft");
+  if (!soft.is_number_unsigned()) return std::nullopt;
+  return soft.get<std::uint64_t>();
 }
 
 int print_check(const config::config& c, const running_system& system, bool json, std::ostream& out) {
@@ -181,6 +198,7 @@ void add_check_command(CLI::App& app, const ctl_options& options, action& chosen
     if (socket == default_socket && !c.source.empty() && !c.agent.socket.empty()) socket = c.agent.socket;
     auto system = ask_agent(socket, timeout_of(*o));
     system.state_disk = state_disk_of(o->state_dir.empty() ? c.agent.state_dir : o->state_dir);
+    system.switch_descriptors = switch_descriptors_of(o->switch_socket, timeout_of(*o));
     return print_check(c, system, o->json, std::cout);
   });
 }

@@ -28,7 +28,12 @@ struct running_system {
     std::uintmax_t total_bytes = 0;
   };
   std::optional<disk_space> state_disk;
+  /// The running switch's soft RLIMIT_NOFILE (its `status`); nullopt when it is not reachable.
+  std::optional<std::uint64_t> switch_descriptors;
 };
+
+/// The soft descriptor limit the switch at `socket` reports; nullopt when it cannot be asked.
+std::optional<std::uint64_t> switch_descriptors_of(const std::string& socket, std::chrono::milliseconds timeout);
 
 /// The space left where state_dir lives; nullopt when the directory cannot be examined.
 std::optional<running_system::disk_space> state_disk_of(const std::string& state_dir);
@@ -39,7 +44,8 @@ std::optional<policy::parameter_set> parameters_from_list(const wire::json& rows
 
 /// The checklist of `c` with the running parameters when known, then the system's own
 /// findings: `agent_not_running`, `kernel_table_missing` (high), `state_disk_low` (medium;
-/// high under 1 % or 64 MiB). Most severe first.
+/// high under 1 % or 64 MiB), `descriptors_short` (medium: the switch's descriptor limit is
+/// below what the TCP limits need). Most severe first.
 std::vector<config::finding> check_findings(const config::config& c, const running_system& system);
 
 /// True when a finding is at warning level or worse (medium, high): `check` then exits 1.

@@ -10,8 +10,10 @@
 #include <iostream>
 
 #include "base/clock.hpp"
+#include "config/descriptors.hpp"
 #include "config/hardening.hpp"
 #include "config/load.hpp"
+#include "switch/descriptor_limit.hpp"
 #include "switch/server.hpp"
 
 int main(int argc, char** argv) {
@@ -45,6 +47,12 @@ int main(int argc, char** argv) {
   for (const auto& f : config::hardening_findings(*c)) {
     if (f.id == "weak_password") spdlog::warn("{} ({})", f.message, f.fix);
   }
+
+  // The soft limit (1024 by default) is far below what the TCP limits need: at it, accept
+  // fails and new clients wait in the backlog. Under systemd LimitNOFILE= sets both.
+  const auto fds = switch_::raise_descriptor_limit();
+  if (!fds.error.empty()) spdlog::warn("descriptor limit stays {}: {}", fds.soft, fds.error);
+  if (const auto f = config::descriptor_finding(*c, fds.soft, "the switch's")) spdlog::warn("{} ({})", f->message, f->fix);
 
   switch_::server_options options;
   options.state_dir = state_dir.empty() ? c->agent.state_dir : state_dir;

@@ -33,6 +33,19 @@ sip::digest_server_config digest_config(const config::config& c) {
   return d;
 }
 
+tcp_limits tcp_limits_of(const config::config& c, std::size_t max_outbound) {
+  tcp_limits l;
+  l.max_connections = c.sip.tcp_max_connections;
+  l.max_per_source = c.sip.tcp_max_connections_per_source;
+  l.idle_timeout = c.sip.tcp_idle_timeout;
+  l.max_outbound = max_outbound;
+  l.header_timeout = c.sip.tcp_header_timeout;
+  l.min_rate = c.sip.tcp_min_rate;
+  l.rate_window = config::tcp_rate_window;
+  l.v6_source_prefix = c.sip.tcp_v6_source_prefix;
+  return l;
+}
+
 registrar_settings settings_of(const config::config& c) {
   registrar_settings s;
   s.mode = static_cast<sip::challenge_mode>(c.parameters.get(policy::parameter::SS_AUTHCHALLENGEMODE));

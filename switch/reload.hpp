@@ -7,6 +7,7 @@
 #include "config/config.hpp"
 #include "sip/digest_server.hpp"
 #include "switch/registrar.hpp"
+#include "switch/tcp_transport.hpp"
 #include "wire/control_protocol.hpp"
 
 namespace tollgate::switch_ {
@@ -44,6 +45,8 @@ std::vector<std::string> restart_notes(const startup_settings& started, const st
 
 /// The digest server's settings from [switch] (algorithms, nonce lifetime).
 sip::digest_server_config digest_config(const config::config& c);
+/// The TCP transports' limits from [switch] tcp_*; `max_outbound` is not in the file.
+tcp_limits tcp_limits_of(const config::config& c, std::size_t max_outbound);
 /// The registrar's settings from the parameters (SS_AUTHCHALLENGEMODE).
 registrar_settings settings_of(const config::config& c);
 

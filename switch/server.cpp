@@ -1,6 +1,8 @@
 // The switch daemon's wiring.
 #include "switch/server.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "sip/nonce_secret_file.hpp"
@@ -41,6 +43,7 @@ std::string server::open() {
   std::error_code ec;
   std::filesystem::create_directories(options_.state_dir, ec);
   if (ec) return "state directory " + options_.state_dir.string() + ": " + ec.message();
+  gateway_networks_ = config_->gateway_networks();
   auto db = store::open_switch_db((options_.state_dir / "switch.db").string());
   if (!db) return "switch.db: " + db.error().message;
   db_.emplace(std::move(db.value()));
@@ -80,10 +83,11 @@ std::string server::open() {
       if (const auto* e = std::get_if<std::error_code>(&t)) return "listen " + listen.to_string() + ": " + e->message();
       udp_.push_back(std::move(std::get<0>(t)));
     } else {
-      auto t = tcp_transport::open(io_, listen.local, options_.tcp,
+      auto t = tcp_transport::open(io_, listen.local, tcp_limits_of(*config_, options_.tcp_max_outbound), clock_,
                                    [this](const sip::message& m, const peer& from) { return handle_stream(m, from); });
       if (const auto* e = std::get_if<std::error_code>(&t)) return "listen " + listen.to_string() + ": " + e->message();
       tcp_.push_back(std::move(std::get<0>(t)));
+      tcp_.back()->set_trust([this](const base::ip_address& ip) { return trusted_source(ip); });
     }
     spdlog::info("listening on {}", listen.to_string());
   }
@@ -131,6 +135,12 @@ void server::stop() {
   if (control_) control_->stop();
   flush_bindings();
   flush_suspensions();
+}
+
+bool server::trusted_source(const base::ip_address& ip) const {
+  if (bindings_.registered_from(ip)) return true;
+  return std::any_of(gateway_networks_.begin(), gateway_networks_.end(),
+                     [&](const base::ip_prefix& n) { return n.contains(ip.unmapped()) || n.contains(ip); });
 }
 
 std::optional<outbound> server::handle_datagram(std::string_view datagram, const peer& from) {

@@ -33,7 +33,7 @@ namespace tollgate::switch_ {
 struct server_options {
   std::filesystem::path state_dir;
   std::string agent_socket;
-  tcp_limits tcp;
+  std::size_t tcp_max_outbound = 256;  // TCP connections the switch opens itself, per listen address
   // --- control socket and reload ---
   std::string config_path;       // re-read by reload(); empty: the default path, else built-in defaults
   socket_overrides command_line;  // sockets given as options; the effective paths follow from these
@@ -89,6 +89,11 @@ private:
   void on_call_timer();
   std::string open_control();
   void apply_config(std::shared_ptr<const config::config> fresh);
+  /// Registered sources and gateways: they keep their TCP slots first.
+  bool trusted_source(const base::ip_address& ip) const;
+  wire::json tcp_status_json() const;
+  /// RLIMIT_NOFILE in force and what the config needs, for `tollgatectl check`.
+  wire::json descriptors_json() const;
 
   boost::asio::io_context& io_;
   std::shared_ptr<const config::config> config_;
@@ -124,6 +129,7 @@ private:
   bool stopped_ = false;
   startup_settings started_;
   std::unique_ptr<control_service> control_;
+  std::vector<base::ip_prefix> gateway_networks_;  // of config_
 };
 
 }  // namespace tollgate::switch_

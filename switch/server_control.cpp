@@ -4,9 +4,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/descriptors.hpp"
 #include "config/load.hpp"
 #include "sip/nonce_secret_file.hpp"
 #include "switch/control_service.hpp"
+#include "switch/descriptor_limit.hpp"
 #include "switch/registrations.hpp"
 
 namespace tollgate::switch_ {
@@ -49,6 +51,28 @@ wire::json cdr_status_json(const cdr_spool& spool, base::timestamp now) {
 
 }  // namespace
 
+wire::json server::tcp_status_json() const {
+  wire::json j{{"connections", 0},     {"accepted", 0}, {"refused_total", 0},   {"refused_per_source", 0},
+               {"evicted", 0},         {"idle_closed", 0}, {"header_timeouts", 0}, {"too_slow", 0},
+               {"accept_errors", 0}};
+  for (const auto& t : tcp_) {
+    const auto& c = t->counters();
+    j["connections"] = j["connections"].get<std::uint64_t>() + t->connections();
+    for (const auto& [key, value] : {std::pair{"accepted", c.accepted}, {"refused_total", c.refused_total},
+                                     {"refused_per_source", c.refused_per_source}, {"evicted", c.evicted},
+                                     {"idle_closed", c.idle_closed}, {"header_timeouts", c.header_timeouts},
+                                     {"too_slow", c.too_slow}, {"accept_errors", c.accept_errors}}) {
+      j[key] = j[key].get<std::uint64_t>() + value;
+    }
+  }
+  return j;
+}
+
+wire::json server::descriptors_json() const {
+  const auto limit = current_descriptor_limit();
+  return {{"soft", limit.soft}, {"hard", limit.hard}, {"needed", config::switch_descriptors_needed(*config_)}};
+}
+
 wire::json server::status_json() const {
   const auto& link = agent_.counters();
   return {{"agent",
@@ -65,6 +89,8 @@ wire::json server::status_json() const {
           {"suspensions",
            {{"active", suspensions_.size()}, {"suspended_by_switch", suspensions_.local_suspensions()}}},
           {"bindings", bindings_.size()},
+          {"tcp", tcp_status_json()},
+          {"descriptors", descriptors_json()},
           {"cdr", cdr_status_json(calls_->cdrs(), clock_.now())}};
 }
 
@@ -94,6 +120,8 @@ void server::apply_config(std::shared_ptr<const config::config> fresh) {
   }
   directory_ = endpoint_directory(fresh);
   if (calls_) calls_->set_cdr_buffer(fresh->sip.cdr_buffer);
+  gateway_networks_ = fresh->gateway_networks();
+  for (auto& t : tcp_) t->set_limits(tcp_limits_of(*fresh, options_.tcp_max_outbound));
   const auto digest = digest_config(*fresh);
   const auto& running = digest_->config();
   if (digest.algorithms != running.algorithms || digest.nonce_lifetime != running.nonce_lifetime) {

@@ -1,9 +1,12 @@
-// The TCP transport: accept with limits, read and frame, answer on the same connection,
-// close idle or broken connections.
+// The TCP transport: accept with limits (evicting the weakest connection when full), read
+// and frame, answer on the same connection, close idle, slow or broken connections.
 #include "switch/tcp_transport.hpp"
 
 #include <array>
 #include <deque>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
@@ -20,16 +23,43 @@ namespace tollgate::switch_ {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-/// One session per socket: a deadline re-armed by every read, a framer, a write queue.
+namespace {
+
+const base::system_clock default_clock;
+constexpr std::chrono::milliseconds first_accept_delay{50};
+constexpr std::chrono::milliseconds max_accept_delay{1000};
+
+/// A peer that vanished without a FIN (a NAT that forgot it, a cable pulled) is found in
+/// about 90 s by keepalive probes instead of holding its slot for the idle timeout.
+void enable_keepalive(tcp::socket& socket) {
+  const int fd = socket.native_handle();
+  const int on = 1, idle = 60, interval = 10, count = 3;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
+std::uint64_t id_of(const tcp_connection* c) { return reinterpret_cast<std::uintptr_t>(c); }
+
+}  // namespace
+
+/// One session per socket: an idle deadline re-armed by each complete message, a pacing deadline
+/// while a message is incomplete, a framer, a write queue.
 class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
 public:
   tcp_connection(tcp_transport& owner, tcp::socket socket, peer from, bool outbound = false)
-      : owner_(owner), socket_(std::move(socket)), idle_(socket_.get_executor()), from_(from),
-        framer_(unvalidated()), outbound_(outbound) {}
+      : owner_(owner), socket_(std::move(socket)), idle_(socket_.get_executor()), pace_(socket_.get_executor()),
+        from_(from), framer_(unvalidated()), pacing_(owner.pacing()), outbound_(outbound) {}
 
   void start() {
     arm_idle();
     do_read();
+  }
+  /// Closed by the transport to make room for a newcomer.
+  void evict() {
+    ++owner_.counters_.evicted;
+    finish();
   }
   /// Opens an outbound connection to from(); queued writes go once it is up.
   void connect() {
@@ -60,6 +90,7 @@ public:
     closed_ = true;
     boost::system::error_code ignored;
     idle_.cancel();
+    pace_.cancel();
     socket_.close(ignored);
   }
   const peer& from() const { return from_; }
@@ -91,8 +122,8 @@ private:
       finish();
       return;
     }
-    arm_idle();
     framer_.append(std::string_view(buffer_.data(), n));
+    std::size_t completed = 0;
     for (;;) {
       auto result = framer_.next();
       if (result.status == sip::parse_status::need_more) break;
@@ -102,10 +133,48 @@ private:
         finish();
         return;
       }
+      ++completed;
       trace_tcp(trace_tap::direction::in, socket_, result.msg->raw());
       if (auto out = owner_.on_message_(*result.msg, from_)) write(std::move(out->bytes));
+      if (closed_) return;
     }
+    const bool pending = framer_.buffered() > 0;
+    // Only a whole message (or a keepalive CRLF, which leaves nothing buffered) counts as
+    // activity: a client trickling a message byte by byte does not keep its slot.
+    if (completed > 0 || !pending) arm_idle();
+    const auto now = owner_.clock_.steady_now();
+    pacing_.set_limits(owner_.pacing());
+    pacing_.on_read(n, completed, pending, framer_.headers_complete(), now);
+    if (!outbound_) owner_.admission_.on_read(id_of(this), completed, pending, now);
+    arm_pace();
     do_read();
+  }
+
+  /// The pacing timer follows message_pacing's next check; re-armed only when that moves.
+  void arm_pace() {
+    const auto next = pacing_.next_check();
+    if (next == pace_at_) return;
+    pace_at_ = next;
+    if (!next) {
+      pace_.cancel();
+      return;
+    }
+    pace_.expires_after(*next - owner_.clock_.steady_now());
+    pace_.async_wait([self = shared_from_this(), at = *next](const boost::system::error_code& ec) {
+      if (ec || self->closed_ || self->pace_at_ != at) return;
+      self->pace_at_.reset();
+      switch (self->pacing_.check(self->owner_.clock_.steady_now())) {
+        case pacing_verdict::header_timeout:
+          ++self->owner_.counters_.header_timeouts;
+          self->finish();
+          return;
+        case pacing_verdict::too_slow:
+          ++self->owner_.counters_.too_slow;
+          self->finish();
+          return;
+        case pacing_verdict::ok: self->arm_pace(); return;
+      }
+    });
   }
 
   void write(std::string bytes) {
@@ -142,8 +211,11 @@ private:
   tcp_transport& owner_;
   tcp::socket socket_;
   asio::steady_timer idle_;
+  asio::steady_timer pace_;
+  std::optional<base::steady_timestamp> pace_at_;  // when pace_ fires, if armed
   peer from_;
   sip::stream_framer framer_;
+  message_pacing pacing_;
   std::array<char, 16384> buffer_{};
   std::deque<std::string> queue_;
   std::vector<std::function<void()>> failures_;  // for the writes still queued
@@ -156,6 +228,14 @@ std::variant<std::unique_ptr<tcp_transport>, std::error_code> tcp_transport::ope
                                                                                    const config::socket_address& local,
                                                                                    tcp_limits limits,
                                                                                    handler on_message) {
+  return open(io, local, limits, default_clock, std::move(on_message));
+}
+
+std::variant<std::unique_ptr<tcp_transport>, std::error_code> tcp_transport::open(asio::io_context& io,
+                                                                                   const config::socket_address& local,
+                                                                                   tcp_limits limits,
+                                                                                   const base::clock& clock,
+                                                                                   handler on_message) {
   const tcp::endpoint endpoint(to_asio(local.address), local.port);
   tcp::acceptor acceptor(io);
   boost::system::error_code ec;
@@ -165,20 +245,39 @@ std::variant<std::unique_ptr<tcp_transport>, std::error_code> tcp_transport::ope
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return std::error_code(ec.value(), std::system_category());
-  return std::unique_ptr<tcp_transport>(new tcp_transport(std::move(acceptor), limits, std::move(on_message)));
+  return std::unique_ptr<tcp_transport>(
+      new tcp_transport(std::move(acceptor), limits, clock, std::move(on_message)));
 }
 
-tcp_transport::tcp_transport(tcp::acceptor acceptor, tcp_limits limits, handler on_message)
-    : acceptor_(std::move(acceptor)), local_(bound_endpoint(acceptor_)), limits_(limits), on_message_(std::move(on_message)) {}
+namespace {
+
+admission_limits admission_of(const tcp_limits& l) { return {l.max_connections, l.max_per_source, l.v6_source_prefix}; }
+
+}  // namespace
+
+tcp_transport::tcp_transport(tcp::acceptor acceptor, tcp_limits limits, const base::clock& clock, handler on_message)
+    : acceptor_(std::move(acceptor)),
+      local_(bound_endpoint(acceptor_)),
+      limits_(limits),
+      clock_(clock),
+      on_message_(std::move(on_message)),
+      admission_(admission_of(limits)),
+      accept_retry_(acceptor_.get_executor()) {}
+
+void tcp_transport::set_limits(const tcp_limits& limits) {
+  limits_ = limits;
+  admission_.set_limits(admission_of(limits));
+}
 
 tcp_transport::~tcp_transport() { stop(); }
 
 void tcp_transport::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_.cancel();
   auto all = std::move(connections_);
   connections_.clear();
-  per_source_.clear();
+  admission_ = tcp_admission(admission_of(limits_));
   by_peer_.clear();
   outbound_ = 0;
   for (auto& [raw, c] : all) c->close();
@@ -199,27 +298,62 @@ void tcp_transport::do_accept() {
 void tcp_transport::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
   if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
   if (!ec) {
-    boost::system::error_code peer_ec;
-    const auto remote = socket.remote_endpoint(peer_ec);
-    if (!peer_ec) {
-      const peer from{config::transport::tcp, from_asio(remote.address()), remote.port()};
-      auto& count = per_source_[from.ip];
-      if (connections_.size() >= limits_.max_connections) {
-        ++counters_.refused_total;
-      } else if (count >= limits_.max_per_source) {
-        ++counters_.refused_per_source;
-      } else {
-        ++count;
-        ++counters_.accepted;
-        auto c = std::make_shared<tcp_connection>(*this, std::move(socket), from);
-        connections_.emplace(c.get(), c);
-        by_peer_[{from.ip, from.port}] = c.get();
-        c->start();
-      }
-      if (count == 0) per_source_.erase(from.ip);
-    }
+    accept_delay_ = std::chrono::milliseconds{0};
+    admit(std::move(socket));
+  } else if (ec != asio::error::connection_aborted && ec.value() != EPROTO && ec.value() != EPERM) {
+    // Out of descriptors or memory: accepting again at once fails again at once, a core
+    // spinning while the backlog times out. Wait; connections closing free descriptors.
+    back_off(ec);
+    return;
   }
   do_accept();
+}
+
+void tcp_transport::back_off(const boost::system::error_code& ec) {
+  ++counters_.accept_errors;
+  accept_delay_ = accept_delay_.count() == 0 ? first_accept_delay : std::min(accept_delay_ * 2, max_accept_delay);
+  if (const auto n = accept_log_.note(clock_.steady_now())) {
+    spdlog::warn("tcp {}: accept failed: {} ({} times since the last report); new connections wait in the backlog, "
+                 "retrying every {} ms at most (raise LimitNOFILE= or lower [switch] tcp_max_connections)",
+                 local_port(), ec.message(), *n, max_accept_delay.count());
+  }
+  accept_retry_.expires_after(accept_delay_);
+  accept_retry_.async_wait([this](const boost::system::error_code& wait_ec) {
+    if (!wait_ec && acceptor_.is_open()) do_accept();
+  });
+}
+
+void tcp_transport::admit(tcp::socket socket) {
+  boost::system::error_code peer_ec;
+  const auto remote = socket.remote_endpoint(peer_ec);
+  if (peer_ec) return;  // gone already
+  const peer from{config::transport::tcp, from_asio(remote.address()), remote.port()};
+  const auto decision = admission_.admit(from.ip, connections_.size(), trusted_);
+  switch (decision.what) {
+    case admission::verdict::refuse_per_source: ++counters_.refused_per_source; return;
+    case admission::verdict::refuse_full: ++counters_.refused_total; return;
+    case admission::verdict::evict_then_accept:
+      if (const auto it = connections_.find(reinterpret_cast<tcp_connection*>(decision.victim));
+          it != connections_.end()) {
+        const auto victim = it->second;  // evict() erases it from connections_
+        victim->evict();
+      }
+      admission_.remove(decision.victim);  // in case it was already gone
+      if (const auto n = evict_log_.note(clock_.steady_now())) {
+        spdlog::warn("tcp {}: {} connections, the limit ([switch] tcp_max_connections): {} slow or idle connections "
+                     "closed for newcomers since the last report",
+                     local_port(), connections_.size(), *n);
+      }
+      break;
+    case admission::verdict::accept: break;
+  }
+  ++counters_.accepted;
+  enable_keepalive(socket);
+  auto c = std::make_shared<tcp_connection>(*this, std::move(socket), from);
+  connections_.emplace(c.get(), c);
+  admission_.add(id_of(c.get()), from.ip, clock_.steady_now());
+  by_peer_[{from.ip, from.port}] = c.get();
+  c->start();
 }
 
 void tcp_transport::forget(tcp_connection* c) {
@@ -231,8 +365,7 @@ void tcp_transport::forget(tcp_connection* c) {
   if (c->outbound()) {
     --outbound_;
   } else {
-    const auto source = per_source_.find(c->from().ip);
-    if (source != per_source_.end() && --source->second == 0) per_source_.erase(source);
+    admission_.remove(id_of(c));
   }
   connections_.erase(it);  // the connection lives on while its handlers hold it
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "config/descriptors.hpp"
 #include "config/load.hpp"
 
 using namespace tollgate;
@@ -170,6 +171,21 @@ TEST_CASE("check: little space left for the state directory is a finding", "[ctl
   REQUIRE(here);
   CHECK(here->total_bytes >= here->free_bytes);
   CHECK_FALSE(ctl::state_disk_of("/nonexistent/tollgate"));
+}
+
+TEST_CASE("check: a switch with fewer descriptors than the TCP limits need is a finding", "[ctl][check]") {
+  const auto c = parse(hardened);
+  auto s = reachable(c->parameters);
+  const auto needed = config::switch_descriptors_needed(*c);
+  s.switch_descriptors = needed;
+  CHECK(ctl::check_findings(*c, s).empty());
+  s.switch_descriptors = 1024;
+  const auto findings = ctl::check_findings(*c, s);
+  REQUIRE(ids(findings) == std::vector<std::string>{"descriptors_short"});
+  CHECK(findings[0].message.find("the running switch's descriptor limit is 1024") == 0);
+  CHECK(findings[0].fix.find("LimitNOFILE=") != std::string::npos);
+  CHECK(print(*c, s).code == 1);
+  CHECK_FALSE(ctl::switch_descriptors_of("/nonexistent/switch.sock", std::chrono::milliseconds{100}));
 }
 
 TEST_CASE("check: the agent's param_list becomes a parameter set", "[ctl][check]") {
