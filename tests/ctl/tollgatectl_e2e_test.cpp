@@ -168,6 +168,9 @@ private:
   wire::response answer(const json& id, const wire::trace_request&, const agent::peer&) {
     return wire::response::failure(id, "trace is a command of the switch");
   }
+  wire::response answer(const json& id, const wire::trace_stop_request&, const agent::peer&) {
+    return wire::response::failure(id, "trace_stop is a command of the switch");
+  }
 
   std::vector<policy::block> blocks_;
   std::vector<base::ip_prefix> whitelist_{*base::ip_prefix::parse("192.0.2.0/24")};
