@@ -278,6 +278,15 @@ TEST_CASE("the socket file: mode, group, stale files, a live agent, unlinked at 
     line_client client(path);
     CHECK(client.connected());
   }
+  SECTION("a path the socket cannot be made at is an error, not a silent start") {
+    // sysfs refuses to hold a socket even for root, as a directory the daemon's user may not
+    // write refuses it.
+    options.path = "/sys/tollgate-socket-server-test.sock";
+    socket_server server(io, options, handler, clock);
+    const auto ec = server.start();
+    CHECK(ec.value() == EPERM);
+    CHECK_FALSE(std::filesystem::exists(options.path));
+  }
   SECTION("a file that is not a socket is left alone") {
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path) << "keep me\n";
