@@ -238,7 +238,8 @@ TEST_CASE("a reader that does not keep up is disconnected without slowing the se
 }
 
 TEST_CASE("the socket file: mode, group, stale files, a live agent, unlinked at stop", "[agent][socket_server]") {
-  const auto dir = agent::test::make_temp_dir();
+  const tollgate::test::temp_dir scratch{"tollgate-socket", agent::test::socket_dir_mode};
+  const auto& dir = scratch.path();
   const auto path = dir / "run" / "agent.sock";
   agent::test::recording_handler handler;
   base::system_clock clock;
