@@ -130,7 +130,7 @@ TEST_CASE("what the connect hook sends follows the buffered reports") {
   link.stop();
 }
 
-TEST_CASE("decisions and parameters from the agent arrive; a bad line is counted and skipped") {
+TEST_CASE("decisions and parameters from the agent arrive, and a bad line is counted and skipped") {
   test::temp_dir dir;
   asio::io_context io;
   std::vector<policy::decision> decisions;

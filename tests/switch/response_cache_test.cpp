@@ -27,7 +27,7 @@ sip::message request(const std::string& branch, const std::string& call_id = "c1
 
 }  // namespace
 
-TEST_CASE("a retransmission has the key of its request; another transaction has another") {
+TEST_CASE("a retransmission has the key of its request, another transaction another") {
   const auto first = switch_::transaction_key_of(request("z9hG4bK-1"));
   REQUIRE(first);
   CHECK(switch_::transaction_key_of(request("z9hG4bK-1")) == first);
