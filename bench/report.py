@@ -773,6 +773,18 @@ PLOTS = [
 ]
 
 
+def run_gnuplot(script, variables):
+    """Runs a gnuplot script with `-e variables`; a failure is reported, not raised (the
+    report is written without that plot)."""
+    try:
+        result = subprocess.run(["gnuplot", "-e", variables, script], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as err:
+        print(f"report: gnuplot: {err}", file=sys.stderr)
+        return
+    if result.returncode != 0:
+        print(f"report: gnuplot failed: {result.stderr.strip()}", file=sys.stderr)
+
+
 def render_plots(series_csv, plots_dir, report_dir, gnuplot_script):
     """Runs gnuplot on the lab's time series; returns [(title, path relative to the report)]
     for the plots it made."""
@@ -781,14 +793,7 @@ def render_plots(series_csv, plots_dir, report_dir, gnuplot_script):
     for path in outputs:
         if os.path.exists(path):
             os.remove(path)
-    command = ["gnuplot", "-e", f"csv='{series_csv}'; packets_png='{outputs[0]}'; calls_png='{outputs[1]}'", gnuplot_script]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as err:
-        print(f"report: gnuplot: {err}", file=sys.stderr)
-        return []
-    if result.returncode != 0:
-        print(f"report: gnuplot failed: {result.stderr.strip()}", file=sys.stderr)
+    run_gnuplot(gnuplot_script, f"csv='{series_csv}'; packets_png='{outputs[0]}'; calls_png='{outputs[1]}'")
     return [(title, os.path.relpath(path, report_dir)) for (name, title), path in zip(PLOTS, outputs) if os.path.exists(path)]
 
 
@@ -812,14 +817,7 @@ def render_soak_plot(series_csv, plots_dir, report_dir, gnuplot_script):
         w.writerow(SOAK_PLOT_HEADER)
         w.writerows([["NaN" if isinstance(v, float) and math.isnan(v) else v for v in row] for row in rows])
         derived.flush()
-        command = ["gnuplot", "-e", f"csv='{derived.name}'; png='{output}'", gnuplot_script]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-        except (OSError, subprocess.SubprocessError) as err:
-            print(f"report: gnuplot: {err}", file=sys.stderr)
-            return []
-    if result.returncode != 0:
-        print(f"report: gnuplot failed: {result.stderr.strip()}", file=sys.stderr)
+        run_gnuplot(gnuplot_script, f"csv='{derived.name}'; png='{output}'")
     return [(SOAK_PLOT[1], os.path.relpath(output, report_dir))] if os.path.exists(output) else []
 
 
