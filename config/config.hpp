@@ -65,6 +65,8 @@ struct endpoint {
   std::string ha1_sha256;              // 64 lower-case hex digits, or empty
   std::vector<base::ip_prefix> allow;  // empty: from anywhere
   unsigned max_bindings = 5;
+  /// "MD5" and/or "SHA-256" offered to this endpoint, in order; empty: [switch]'s list.
+  std::vector<std::string> digest_algorithms;
   unsigned line = 0;  // where it is defined, for messages
 };
 

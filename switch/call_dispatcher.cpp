@@ -135,8 +135,13 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
     case b2bua::authorization_outcome::exempt: return;
     case b2bua::authorization_outcome::challenge: {
       ++counters_.challenged;
-      std::string text =
-          b2bua::challenge_response(m, source, services_.digest.challenge(a.challenge, m.method_text(), from.ip, now, a.stale));
+      // The caller's own algorithms: the digest username it answered with, else From.
+      const auto from_header = m.from();
+      const std::string caller = !verified.username.empty() ? verified.username
+                                 : from_header              ? std::string(from_header->address.user)
+                                                            : std::string();
+      std::string text = b2bua::challenge_response(
+          m, source, services_.digest.challenge(a.challenge, m.method_text(), from.ip, now, a.stale, caller));
       if (key) challenges_.put(std::move(*key), text, now);
       answer(m, from, std::move(text), false);
       return;

@@ -173,6 +173,10 @@ ha1_md5 = "0123456789ABCDEF0123456789abcdef"
 ha1_sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 allow = ["198.51.100.0/24", "2001:db8::/32"]
 max_bindings = 2
+digest_algorithms = ["sha-256", "md5"]
+[[endpoint]]
+name = "1003"
+password = "Long-enough-pass-3"
 [[mapping_gateway]]
 name = "customer-b"
 addresses = ["198.51.100.7:5060", "[2001:db8::7]:5062"]
@@ -211,6 +215,8 @@ add = "+44"
   CHECK(e.password.empty());
   CHECK(e.allow.size() == 2);
   CHECK(e.max_bindings == 2);
+  CHECK(e.digest_algorithms == std::vector<std::string>{"SHA-256", "MD5"});
+  CHECK(c->endpoints.at(1).digest_algorithms.empty());  // [switch]'s list applies
   const auto& b = c->mapping_gateways.at(0);
   CHECK(b.auth == gateway_auth::ip_port);
   REQUIRE(b.addresses.size() == 2);

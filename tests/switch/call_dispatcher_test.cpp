@@ -49,8 +49,9 @@ std::shared_ptr<config::config> calls_config() {
 }
 
 struct dispatcher_fixture {
+  explicit dispatcher_fixture(std::shared_ptr<config::config> c = calls_config()) : config(std::move(c)) {}
   base::manual_clock clock{base::from_unix_seconds(1764158400)};
-  std::shared_ptr<config::config> config = calls_config();
+  std::shared_ptr<config::config> config;
   switch_::endpoint_directory directory{config};
   sip::digest_server digest{{}, test::test_secret(), directory.credentials()};
   switch_::binding_table bindings;
@@ -404,6 +405,35 @@ TEST_CASE("stopping ends the calls in progress and writes their CDRs", "[switch]
   REQUIRE(f.written.size() == 1);
   CHECK(f.written[0].disconnect_reason == "switch stopping");
   CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+}
+
+TEST_CASE("an INVITE's 407 offers the caller's own digest_algorithms, other callers [switch]'s",
+          "[switch][call_dispatcher]") {
+  auto c = calls_config();
+  c->endpoints.at(0).digest_algorithms = {"SHA-256", "MD5"};  // 1001 only
+  dispatcher_fixture f(c);
+  test::bind_phone(f.bindings, f.clock.now());
+  bt::invite_spec s = invite_from("192.0.2.20", "sha-phone");
+  REQUIRE(f.feed(bt::invite_text(s), test::phone_peer));
+  auto challenge = f.sender.take("SIP/2.0 407");
+  REQUIRE(challenge.size() == 1);
+  auto m = bt::parse(challenge[0].text);
+  auto offered = m.header_values("Proxy-Authenticate");
+  REQUIRE(offered.size() == 2);
+  CHECK(offered[0].find("algorithm=SHA-256") != std::string_view::npos);
+  CHECK(offered[1].find("algorithm=MD5") != std::string_view::npos);
+
+  // From a user without a list of its own, from the same bound address: MD5 alone.
+  s = invite_from("192.0.2.20", "md5-phone");
+  s.caller = "1002";
+  s.branch = "z9hG4bKa2";  // a new transaction, not a retransmission of the first
+  REQUIRE(f.feed(bt::invite_text(s), test::phone_peer));
+  challenge = f.sender.take("SIP/2.0 407");
+  REQUIRE(challenge.size() == 1);
+  m = bt::parse(challenge[0].text);
+  offered = m.header_values("Proxy-Authenticate");
+  REQUIRE(offered.size() == 1);
+  CHECK(offered[0].find("algorithm=MD5") != std::string_view::npos);
 }
 
 TEST_CASE("calls in progress are bounded: max_calls for all, max_calls_per_source for one, each 503 counted",
