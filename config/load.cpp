@@ -69,6 +69,14 @@ void reader::read_switch(const toml::table& table) {
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = int_value(key, node, name, 1000, 32000)) s.gateway_no_response_timeout = std::chrono::milliseconds{*v};
          }},
+        {"max_calls",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 10, 1'000'000)) s.max_calls = static_cast<std::size_t>(*v);
+         }},
+        {"max_calls_per_source",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 1, 1'000'000)) s.max_calls_per_source = static_cast<std::size_t>(*v);
+         }},
         {"digest_algorithms", [&](const toml::key& key, const toml::node& node, const std::string& name) {
            auto items = string_array(key, node, name);
            if (!items) return;

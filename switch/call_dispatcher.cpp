@@ -40,6 +40,11 @@ std::string host_text(const base::ip_address& ip) {
 
 }  // namespace
 
+base::ip_address counted_source(const base::ip_address& ip) {
+  const base::ip_address plain = ip.unmapped();
+  return plain.is_v4() ? plain : plain.masked(64);
+}
+
 b2bua::destination response_destination(const sip::message& request, const peer& from) {
   b2bua::destination d{from.ip.to_string(), from.port, from.transport, arrival_of(from)};
   if (from.transport == config::transport::udp) {
@@ -51,6 +56,11 @@ b2bua::destination response_destination(const sip::message& request, const peer&
 
 call_dispatcher::call_dispatcher(call_services services, call_dispatcher_options options)
     : services_(std::move(services)), options_(options), spool_(services_.write_cdrs, options.cdr) {}
+
+std::size_t call_dispatcher::active_from(const base::ip_address& ip) const {
+  const auto it = calls_by_source_.find(counted_source(ip));
+  return it == calls_by_source_.end() ? 0 : it->second;
+}
 
 const b2bua::call* call_dispatcher::find(std::string_view call_id) const {
   const auto it = by_call_id_.find(std::string(call_id));
@@ -158,6 +168,8 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
       return;
     case b2bua::authorization_outcome::authorized: break;
   }
+  const base::ip_address counted = counted_source(from.ip);
+  if (refuse_beyond_limits(m, from, counted, c, now)) return;
 
   auto routes = b2bua::route_alternatives(
       b2bua::callee_of(m), [this](std::string_view endpoint) { return contact_of(endpoint); }, c.routing_gateways);
@@ -197,6 +209,8 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
       std::move(*invite), b2bua::call_setup{caller, a.account, a.mode, std::move(route), std::move(routes), a_local},
       std::move(o), now);
   e.a_peer = caller.as_destination();
+  e.source = counted;
+  ++calls_by_source_[counted];
   b2bua::call& placed = *e.call;
   by_call_id_[placed.a_call_id()] = serial;
   by_call_id_[placed.b_call_id()] = serial;
@@ -208,6 +222,35 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
 void call_dispatcher::place(b2bua::route& r) {
   r.address.local = r.local;  // a routing gateway's pinned `local`, or nullopt
   r.address.local = services_.sender.local_towards(r.address);
+}
+
+bool call_dispatcher::refuse_beyond_limits(const sip::message& m, const peer& from, const base::ip_address& source,
+                                           const config::config& c, base::timestamp now) {
+  const bool all_busy = calls_.size() >= c.sip.max_calls;
+  if (!all_busy && active_from(source) < c.sip.max_calls_per_source) return false;
+  ++(all_busy ? counters_.overloaded : counters_.overloaded_source);
+  answer(m, from, b2bua::plain_response(m, source_of(from), 503), false);
+  // One line a minute while it lasts: a flood must not flood the log too.
+  const std::uint64_t refused = counters_.overloaded + counters_.overloaded_source;
+  if (last_overload_log_ == base::timestamp{} || now - last_overload_log_ >= overload_log_interval) {
+    spdlog::warn("calls: {} authorized INVITE(s) answered 503 since the last report; now {} call(s) in progress "
+                 "(max_calls {}), {} from {} (max_calls_per_source {})",
+                 refused - overloads_logged_, calls_.size(), c.sip.max_calls, active_from(source),
+                 source.to_string(), c.sip.max_calls_per_source);
+    last_overload_log_ = now;
+    overloads_logged_ = refused;
+  }
+  return true;
+}
+
+void call_dispatcher::forget(std::unordered_map<std::uint64_t, entry>::iterator it) {
+  entry& e = it->second;
+  if (const auto counted = calls_by_source_.find(e.source); counted != calls_by_source_.end()) {
+    if (--counted->second == 0) calls_by_source_.erase(counted);
+  }
+  by_call_id_.erase(e.call->a_call_id());
+  by_call_id_.erase(e.call->b_call_id());
+  calls_.erase(it);
 }
 
 void call_dispatcher::on_transport_failed(std::uint64_t call, const b2bua::destination& to, base::timestamp now) {
@@ -291,9 +334,7 @@ void call_dispatcher::apply(std::uint64_t serial, b2bua::effects fx, base::times
   }
   if (ended) {
     timers_.cancel_all(serial);
-    by_call_id_.erase(e.call->a_call_id());
-    by_call_id_.erase(e.call->b_call_id());
-    calls_.erase(it);
+    forget(it);
   }
   if (spool_.queued() >= options_.cdr.batch) commit(now, false);
 }

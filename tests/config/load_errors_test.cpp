@@ -25,7 +25,7 @@ const bad_case cases[] = {
      "tollgate.toml:1:1: unknown key realm (allowed: switch, agent, parameters, whitelist, inspector, endpoint, "
      "mapping_gateway, routing_gateway)"},
     {"[switch]\nlisen = []\n",
-     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer)"},
+     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, max_calls, max_calls_per_source, digest_algorithms, control_socket, cdr_retention, cdr_buffer)"},
     {"[agent]\nstatedir = \"/x\"\n",
      "tollgate.toml:2:1: unknown key agent.statedir (allowed: socket, state_dir, table, queue, sip_ports, metrics, "
      "audit_retention)"},
@@ -36,7 +36,7 @@ const bad_case cases[] = {
      "tollgate.toml:3:1: unknown key endpoint[0].pasword (allowed: name, password, ha1_md5, ha1_sha256, allow, "
      "max_bindings)"},
     {"[switch]\n[switch.tls]\nport = 5061\n",
-     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer)"},
+     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, max_calls, max_calls_per_source, digest_algorithms, control_socket, cdr_retention, cdr_buffer)"},
     // Section shapes.
     {"switch = 5\n", "tollgate.toml:1:1: switch must be a table ([switch]), got integer"},
     {"[endpoint]\nname = \"1001\"\n",
@@ -98,6 +98,9 @@ const bad_case cases[] = {
     {"[switch]\ncdr_retention = \"12h\"\n",
      "tollgate.toml:2:1: switch.cdr_retention must be between 86400 and 315360000 seconds (got 43200)"},
     {"[switch]\ncdr_buffer = 10\n", "tollgate.toml:2:1: switch.cdr_buffer must be between 100 and 10000000 (got 10)"},
+    {"[switch]\nmax_calls = 5\n", "tollgate.toml:2:1: switch.max_calls must be between 10 and 1000000 (got 5)"},
+    {"[switch]\nmax_calls_per_source = 0\n",
+     "tollgate.toml:2:1: switch.max_calls_per_source must be between 1 and 1000000 (got 0)"},
     // [parameters]
     {"[parameters]\nSS_ENDPOINTREGISTERRETRY = 0\n",
      "tollgate.toml:2:1: parameters.SS_ENDPOINTREGISTERRETRY must be between 1 and 100 (got 0)"},

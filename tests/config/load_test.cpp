@@ -136,6 +136,8 @@ TEST_CASE("an empty file gives the built-in defaults", "[config][load]") {
   CHECK(c->agent.audit_retention == std::chrono::days{90});
   CHECK(c->sip.cdr_retention == std::chrono::days{90});
   CHECK(c->sip.cdr_buffer == 100'000);
+  CHECK(c->sip.max_calls == 10'000);
+  CHECK(c->sip.max_calls_per_source == 1'000);
   CHECK(c->scanner_user_agents.size() == 10);
   CHECK(c->scanner_user_agents.front() == "friendly-scanner");
   CHECK(c->endpoints.empty());
@@ -154,6 +156,8 @@ gateway_no_response_timeout = 2500
 digest_algorithms = ["sha-256"]
 cdr_retention = "30d"
 cdr_buffer = 5000
+max_calls = 50000
+max_calls_per_source = 200
 [agent]
 metrics = "[::1]:9466"
 audit_retention = 86400
@@ -195,6 +199,8 @@ add = "+44"
   CHECK(c->agent.audit_retention == std::chrono::seconds{86400});
   CHECK(c->sip.cdr_retention == std::chrono::days{30});
   CHECK(c->sip.cdr_buffer == 5000);
+  CHECK(c->sip.max_calls == 50'000);
+  CHECK(c->sip.max_calls_per_source == 200);
   CHECK(c->agent.sip_ports == std::vector<std::uint16_t>{5060, 5080});
   CHECK(c->parameters.get(parameter::BLACKLIST_ENABLE) == 0);
   CHECK(c->parameters.origin(parameter::BLACKLIST_ENABLE) == policy::parameter_origin::config);

@@ -405,3 +405,65 @@ TEST_CASE("stopping ends the calls in progress and writes their CDRs", "[switch]
   CHECK(f.written[0].disconnect_reason == "switch stopping");
   CHECK(f.sender.take("SIP/2.0 503").size() == 1);
 }
+
+TEST_CASE("calls in progress are bounded: max_calls for all, max_calls_per_source for one, each 503 counted",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  f.config->sip.max_calls = 3;
+  f.config->sip.max_calls_per_source = 2;
+  f.config->sip.gateway_no_response_timeout = 32000ms;  // the other calls stay in progress throughout
+  const auto from = [](const std::string& ip) {
+    return switch_::peer{config::transport::udp, *base::ip_address::parse(ip), 5060};
+  };
+  const auto call = [&](const std::string& ip, const std::string& call_id) {
+    REQUIRE(f.feed(bt::invite_text(invite_from(ip, call_id)), from(ip)));
+  };
+  call("198.51.100.7", "bound-1");
+  call("198.51.100.7", "bound-2");
+  CHECK(f.calls.active() == 2);
+  CHECK(f.calls.active_from(*base::ip_address::parse("198.51.100.7")) == 2);
+  CHECK(f.sender.take("INVITE ").size() == 2);
+
+  call("198.51.100.7", "bound-3");  // a third from the same source
+  CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+  CHECK(f.sender.take("INVITE ").empty());
+  CHECK(f.calls.counters().overloaded_source == 1);
+
+  call("198.51.100.6", "bound-4");  // another source of the same gateway: room
+  CHECK(f.calls.active() == 3);
+  const auto placed = f.sender.take("INVITE ");
+  REQUIRE(placed.size() == 1);
+
+  call("198.51.100.5", "bound-5");  // all three slots taken
+  CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+  CHECK(f.calls.counters().overloaded == 1);
+  CHECK(f.calls.counters().attempted == 3);
+  CHECK(f.written.empty());  // a refused INVITE is counted, not billed
+
+  // A call that ends gives its slot back, to any source, once its transactions are done
+  // (this caller never ACKs the 503: Timer H).
+  f.calls.on_transport_failed(placed[0].call, placed[0].to, f.clock.now());
+  f.run_until(f.clock.now() + 20ms);
+  CHECK(f.calls.active() == 3);
+  f.run_until(f.clock.now() + 33s);
+  CHECK(f.calls.active() == 2);
+  CHECK(f.calls.active_from(*base::ip_address::parse("198.51.100.6")) == 0);
+  f.sender.take();
+  call("198.51.100.5", "bound-6");
+  CHECK(f.sender.take("INVITE ").size() == 1);
+  CHECK(f.calls.active() == 3);
+
+  // A bigger bound on reload takes effect for the next INVITE.
+  f.config->sip.max_calls = 10;
+  call("198.51.100.4", "bound-7");
+  CHECK(f.calls.active() == 4);
+}
+
+TEST_CASE("max_calls_per_source counts an IPv6 source by its /64 and IPv4-mapped as IPv4", "[switch][call_dispatcher]") {
+  const auto ip = [](const char* text) { return *base::ip_address::parse(text); };
+  CHECK(switch_::counted_source(ip("2001:db8:1:2:aaaa::1")) == ip("2001:db8:1:2::"));
+  CHECK(switch_::counted_source(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")) == ip("2001:db8:1:2::"));
+  CHECK(switch_::counted_source(ip("2001:db8:1:3::1")) == ip("2001:db8:1:3::"));
+  CHECK(switch_::counted_source(ip("::ffff:198.51.100.7")) == ip("198.51.100.7"));
+  CHECK(switch_::counted_source(ip("198.51.100.7")) == ip("198.51.100.7"));
+}
