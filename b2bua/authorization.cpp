@@ -98,6 +98,7 @@ authorization authorize(const authorization_request& r, const authorization_acco
   if (const auto* g = mapping_gateway_of(accounts, r.source)) {
     a.outcome = authorization_outcome::authorized;
     a.account = g->name;
+    a.gateway = g;
     a.mode = gateway_mode(g->billing_mode);
     return a;
   }
@@ -107,6 +108,7 @@ authorization authorize(const authorization_request& r, const authorization_acco
       if (g.auth == config::gateway_auth::password && g.username == c.username) {
         a.outcome = authorization_outcome::authorized;
         a.account = g.name;
+        a.gateway = &g;
         a.mode = gateway_mode(g.billing_mode);
         return a;
       }

@@ -20,7 +20,23 @@ std::optional<sip::message> own(const sip::message& m) {
   return std::move(*parsed.msg);
 }
 
-b2bua::source_address source_of(const peer& from) { return {from.ip, from.port, from.transport}; }
+/// The address a message arrived at, when the transport said (a test's peer may not).
+std::optional<config::socket_address> arrival_of(const peer& from) {
+  if (from.local.port == 0) return std::nullopt;
+  return from.local;
+}
+
+b2bua::source_address source_of(const peer& from) { return {from.ip, from.port, from.transport, arrival_of(from)}; }
+
+/// The same peer, whatever local address the message to it left from.
+bool same_peer(const b2bua::destination& a, const b2bua::destination& b) {
+  return a.host == b.host && a.port == b.port && a.transport == b.transport;
+}
+
+std::string host_text(const base::ip_address& ip) {
+  const std::string text = ip.to_string();
+  return ip.is_v4() ? text : "[" + text + "]";
+}
 
 }  // namespace
 
@@ -30,7 +46,7 @@ base::ip_address counted_source(const base::ip_address& ip) {
 }
 
 b2bua::destination response_destination(const sip::message& request, const peer& from) {
-  b2bua::destination d{from.ip.to_string(), from.port, from.transport};
+  b2bua::destination d{from.ip.to_string(), from.port, from.transport, arrival_of(from)};
   if (from.transport == config::transport::udp) {
     const auto via = request.top_via();
     if (via && !via->has_rport()) d.port = via->port_or_default();
@@ -169,10 +185,25 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   }
   auto invite = own(m);
   if (!invite) return;
-  const local_address local = services_.sender.local_for(from, route ? route->address : source.as_destination());
+  // Each leg speaks from the address its messages leave from: the B leg from the gateway's
+  // pinned `local` or the listener towards the callee, the A leg from where the INVITE came
+  // (or the mapping gateway's `local`).
+  if (route) place(*route);
+  for (auto& r : routes) place(r);
+  b2bua::source_address caller = source;
+  if (!caller.local) caller.local = services_.sender.local_towards(caller.as_destination());
+  std::optional<config::socket_address> a_local;
+  if (a.gateway != nullptr && a.gateway->local) {
+    b2bua::destination pinned = caller.as_destination();
+    pinned.local = a.gateway->local->local;
+    a_local = services_.sender.local_towards(pinned);
+  }
   b2bua::call_options o;
-  o.local_host = local.host;
-  o.local_port = local.port;
+  const auto& speaks_from = route && route->address.local ? route->address.local : caller.local;
+  if (speaks_from) {
+    o.local_host = host_text(speaks_from->address);
+    o.local_port = speaks_from->port;
+  }
   o.timers = options_.timers;
   o.no_answer_timeout = options_.no_answer_timeout;
   o.gateway_no_response_timeout = c.sip.gateway_no_response_timeout;  // the configuration this INVITE met
@@ -180,9 +211,9 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   const std::uint64_t serial = next_serial_++;
   entry e;
   e.call = std::make_unique<b2bua::call>(
-      std::move(*invite), b2bua::call_setup{source, a.account, a.mode, std::move(route), std::move(routes)},
+      std::move(*invite), b2bua::call_setup{caller, a.account, a.mode, std::move(route), std::move(routes), a_local},
       std::move(o), now);
-  e.a_peer = source.as_destination();
+  e.a_peer = caller.as_destination();
   e.source = counted;
   ++calls_by_source_[counted];
   b2bua::call& placed = *e.call;
@@ -191,6 +222,11 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   calls_.emplace(serial, std::move(e));
   ++counters_.attempted;
   apply(serial, placed.start(now), now);
+}
+
+void call_dispatcher::place(b2bua::route& r) {
+  r.address.local = r.local;  // a routing gateway's pinned `local`, or nullopt
+  r.address.local = services_.sender.local_towards(r.address);
 }
 
 bool call_dispatcher::refuse_beyond_limits(const sip::message& m, const peer& from, const base::ip_address& source,
@@ -226,7 +262,7 @@ void call_dispatcher::on_transport_failed(std::uint64_t call, const b2bua::desti
   const auto it = calls_.find(call);
   if (it == calls_.end()) return;
   ++counters_.transport_failures;
-  const bool a_leg = to == it->second.a_peer;
+  const bool a_leg = same_peer(to, it->second.a_peer);
   if (!a_leg && !(to == it->second.call->b_peer())) return;  // a gateway the call has failed over from
   deliver(call, b2bua::transport_failed{a_leg ? b2bua::leg::a : b2bua::leg::b}, now);
 }

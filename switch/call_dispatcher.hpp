@@ -123,6 +123,9 @@ private:
   void send(std::uint64_t serial, const b2bua::destination& to, std::string text, bool hold);
   void commit(base::timestamp now, bool force);
   std::optional<b2bua::registered_contact> contact_of(std::string_view endpoint) const;
+  /// Sets the route's address.local: its pinned `local`, made specific, or the sender's
+  /// choice towards it.
+  void place(b2bua::route& r);
 
   call_services services_;
   call_dispatcher_options options_;

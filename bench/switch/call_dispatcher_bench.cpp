@@ -22,8 +22,8 @@ namespace {
 struct counting_sender final : switch_::call_sender {
   std::size_t sent = 0;
   void send(const b2bua::destination&, std::string, std::uint64_t) override { ++sent; }
-  switch_::local_address local_for(const switch_::peer&, const b2bua::destination&) override {
-    return {"192.0.2.1", 5060};
+  std::optional<config::socket_address> local_towards(const b2bua::destination&) override {
+    return config::socket_address{*base::ip_address::parse("192.0.2.1"), 5060};
   }
 };
 

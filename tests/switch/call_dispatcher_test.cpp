@@ -27,8 +27,8 @@ struct fake_sender final : switch_::call_sender {
   void send(const b2bua::destination& to, std::string text, std::uint64_t call) override {
     sent.push_back({to, std::move(text), call});
   }
-  switch_::local_address local_for(const switch_::peer&, const b2bua::destination&) override {
-    return {"192.0.2.1", 5060};
+  std::optional<config::socket_address> local_towards(const b2bua::destination&) override {
+    return test::switch_address;
   }
   /// Removes and returns the messages sent so far that start with `prefix`, in order.
   std::vector<sent_message> take(std::string_view prefix = {}) {
@@ -113,7 +113,7 @@ TEST_CASE("an answered call: relayed both ways by Call-ID, the CDR committed bef
   f.run_until(f.clock.now() + 5ms);
   auto invites = f.sender.take("INVITE ");
   REQUIRE(invites.size() == 1);
-  CHECK(invites[0].to == carrier);
+  CHECK(invites[0].to == test::carrier_leg);
   const sip::message b_invite = bt::parse(invites[0].text);
   CHECK(b_invite.call_id() != "a-call-1");
   CHECK(f.calls.find(b_invite.call_id()) == f.calls.find("a-call-1"));
