@@ -78,7 +78,9 @@ std::error_code socket_server::start() {
   if (!bec) acceptor_.bind(stream::endpoint(path.string()), bec);
   if (!bec) acceptor_.listen(asio::socket_base::max_listen_connections, bec);
   if (bec) {
-    acceptor_.close(bec);
+    // close() takes an error_code of its own: the bind or listen error must survive it.
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
     return bec;
   }
   if (ec = set_owner_and_mode(); ec) {

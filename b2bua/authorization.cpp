@@ -3,6 +3,7 @@
 
 #include "b2bua/cdr_builder.hpp"
 #include "sip/builder.hpp"
+#include "sip/digest_reply.hpp"
 
 namespace tollgate::b2bua {
 
@@ -97,6 +98,7 @@ authorization authorize(const authorization_request& r, const authorization_acco
   if (const auto* g = mapping_gateway_of(accounts, r.source)) {
     a.outcome = authorization_outcome::authorized;
     a.account = g->name;
+    a.gateway = g;
     a.mode = gateway_mode(g->billing_mode);
     return a;
   }
@@ -106,6 +108,7 @@ authorization authorize(const authorization_request& r, const authorization_acco
       if (g.auth == config::gateway_auth::password && g.username == c.username) {
         a.outcome = authorization_outcome::authorized;
         a.account = g.name;
+        a.gateway = &g;
         a.mode = gateway_mode(g.billing_mode);
         return a;
       }
@@ -142,20 +145,11 @@ authorization authorize(const authorization_request& r, const authorization_acco
   return illegal(r, p, now);
 }
 
-std::vector<std::string_view> credential_values(const sip::message& request) {
-  std::vector<std::string_view> out;
-  for (const auto& h : request.headers()) {
-    if (h.id == sip::header_id::authorization || h.id == sip::header_id::proxy_authorization) out.push_back(h.value);
-  }
-  return out;
-}
+std::vector<std::string_view> credential_values(const sip::message& request) { return sip::credential_values(request); }
 
 std::string challenge_response(const sip::message& request, const source_address& source,
                                const sip::digest_challenges& challenges) {
-  sip::response_builder b(request, challenges.status);
-  b.source(source.ip, source.port);
-  for (const auto& v : challenges.values) b.header(challenges.header_name, v);
-  return b.build();
+  return sip::challenge_reply(request, source.ip, source.port, challenges);
 }
 
 std::string plain_response(const sip::message& request, const source_address& source, int status) {

@@ -43,6 +43,8 @@ std::string_view to_string(authorization_outcome o);
 struct authorization {
   authorization_outcome outcome = authorization_outcome::illegal;
   std::string account;  // endpoint or gateway name when authorized
+  /// The mapping gateway when authorized as one (a view into the configuration).
+  const config::mapping_gateway* gateway = nullptr;
   store::billing_mode mode = store::billing_mode::none;
   int status = 0;                                                // response to send; 0: none
   sip::challenge_mode challenge = sip::challenge_mode::proxy_authenticate;  // for `challenge`

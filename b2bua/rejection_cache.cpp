@@ -11,23 +11,15 @@ std::string rejection_cache::key(std::string_view call_id, std::string_view bran
   return k;
 }
 
-void rejection_cache::expire(base::timestamp now) {
-  while (!order_.empty() && (order_.front().at + lifetime_ <= now || order_.size() > capacity_)) {
-    keys_.erase(order_.front().key);
-    order_.pop_front();
-  }
-}
-
 void rejection_cache::remember(std::string_view call_id, std::string_view branch, base::timestamp now) {
   std::string k = key(call_id, branch);
-  if (!keys_.insert(k).second) return;
-  order_.push_back({std::move(k), now});
-  expire(now);
+  // The first refusal counts: a later remember() of the same INVITE keeps its lifetime.
+  if (!keys_.contains(k, now)) keys_.put(std::move(k), true, now);
 }
 
 bool rejection_cache::seen(std::string_view call_id, std::string_view branch, base::timestamp now) {
-  expire(now);
-  return keys_.count(key(call_id, branch)) != 0;
+  keys_.prune(now);
+  return keys_.contains(key(call_id, branch), now);
 }
 
 }  // namespace tollgate::b2bua

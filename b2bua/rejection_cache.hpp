@@ -3,12 +3,11 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
 #include "base/clock.hpp"
+#include "base/expiring_cache.hpp"
 
 namespace tollgate::b2bua {
 
@@ -17,7 +16,7 @@ namespace tollgate::b2bua {
 class rejection_cache {
 public:
   explicit rejection_cache(std::size_t capacity = 65536, base::millis lifetime = base::millis{32'000})
-      : capacity_(capacity), lifetime_(lifetime) {}
+      : keys_(capacity, lifetime) {}
 
   /// Remembers that the INVITE with this Call-ID and top Via branch was refused at `now`.
   void remember(std::string_view call_id, std::string_view branch, base::timestamp now);
@@ -27,16 +26,7 @@ public:
 
 private:
   static std::string key(std::string_view call_id, std::string_view branch);
-  void expire(base::timestamp now);
-
-  struct entry {
-    std::string key;
-    base::timestamp at;
-  };
-  std::size_t capacity_;
-  base::millis lifetime_;
-  std::deque<entry> order_;  // oldest first
-  std::unordered_set<std::string> keys_;
+  base::expiring_cache<bool> keys_;
 };
 
 }  // namespace tollgate::b2bua

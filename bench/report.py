@@ -8,6 +8,7 @@ Inputs, all optional (a missing one is reported as not measured):
   agent_core_bench.txt         the agent core benchmark's "name value (comment)" lines
   <script>.json                flat objects of figures from the shell benchmarks and call benchmarks
   lab/figures.json, lab/timeseries.csv   the attack lab run
+  soak/figures.json, soak/timeseries.csv the hostile soak (bench/soak/hostile_soak.sh)
 
 Usage:
   report.py machine BUILD_DIR [--quick] > bench/out/machine.json
@@ -23,6 +24,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 from datetime import datetime, timezone
 
 TIMESERIES_HEADER = [
@@ -237,6 +239,42 @@ def parse_timeseries(text):
     return rows
 
 
+SOAK_PLOT_HEADER = ["t_s", "switch_rss_mb", "agent_rss_mb", "switch_fds", "agent_fds", "switch_tcp_connections",
+                    "calls_in_progress", "legit_completed_per_s", "legit_failed_per_s", "full_disk"]
+
+
+def soak_plot_rows(text):
+    """The soak's samples (bench/soak/sampler.py's CSV) as rows for soak.gp: memory in MB,
+    and the office's completed and failed calls per second between two samples. A sample
+    with an empty field (a daemon not answering) keeps its other columns; the empty ones
+    become NaN, which gnuplot leaves out."""
+    samples = list(csv.DictReader(io.StringIO(text)))
+    if samples and "t_s" not in samples[0]:
+        raise ValueError("soak timeseries has no t_s column")
+
+    def number(row, key, scale=1.0):
+        try:
+            return float(row.get(key, "")) * scale
+        except ValueError:
+            return math.nan
+
+    rows = []
+    previous = None
+    for row in samples:
+        t = number(row, "t_s")
+        completed, failed = number(row, "legit_completed"), number(row, "legit_failed")
+        rates = [math.nan, math.nan]
+        if previous is not None and t > previous[0]:
+            span = t - previous[0]
+            rates = [(completed - previous[1]) / span, (failed - previous[2]) / span]
+        rows.append([t, number(row, "switch_rss_kb", 1 / 1024), number(row, "agent_rss_kb", 1 / 1024),
+                     number(row, "switch_fds"), number(row, "agent_fds"), number(row, "switch_tcp_connections"),
+                     number(row, "calls_in_progress"), *rates, 1.0 if "full disk" in row.get("phase", "") else 0.0])
+        if not (math.isnan(completed) or math.isnan(failed)):
+            previous = (t, completed, failed)
+    return rows
+
+
 def parse_steps(text):
     """steps.tsv: name, exit status, seconds, command (tab separated)."""
     steps = []
@@ -333,6 +371,13 @@ class Inputs:
                 self.lab = parse_flat_figures(lab_figures)
             except ValueError as err:
                 self.errors.append(f"lab/figures.json: {err}")
+        self.soak = None
+        soak_figures = self._json(os.path.join("soak", "figures.json"))
+        if soak_figures is not None:
+            try:
+                self.soak = parse_flat_figures(soak_figures)
+            except ValueError as err:
+                self.errors.append(f"soak/figures.json: {err}")
         series_path = os.path.join(out_dir, "lab", "timeseries.csv")
         if os.path.exists(series_path):
             try:
@@ -637,6 +682,19 @@ def lab_section(inputs, plots):
     return text
 
 
+def soak_section(inputs, plots):
+    if inputs.soak is None:
+        text = ("The hostile soak was not available (no `bench/out/soak/figures.json`: "
+                "`bench/soak/hostile_soak.sh` did not run or failed).")
+    else:
+        text = ("Slow TCP clients, an authorized trunk's distinct-Call-ID INVITE flood to a carrier that "
+                "never answers, and the state directory's disk full for a fifth of the run, while the "
+                "office registers and calls (`bench/soak/hostile_soak.sh`).\n\n" + flat_section("soak", inputs.soak))
+    for title, path in plots:
+        text += f"\n\n![{title}]({path})"
+    return text
+
+
 def flat_section(name, figures):
     rows = []
     for key, value in figures.items():
@@ -674,13 +732,14 @@ def steps_section(steps):
     return _table(["step", "result", "took", "command"], rows)
 
 
-def render(inputs, plots=()):
+def render(inputs, plots=(), soak_plots=()):
     out = ["# Tollgate benchmark report", ""]
     out.append("Written by `make bench` (`bench/run.sh`, `bench/report.py`); the raw output is in "
                "`bench/out/` on the machine that ran it. Targets are the ones the issues name "
                "(issue number in brackets); a figure without a target is reported for reference.")
     out += ["", "## Machine", "", machine_section(inputs.machine)]
     out += ["", "## Key figures: the attack lab", "", lab_section(inputs, plots)]
+    out += ["", "## Key figures: the hostile soak", "", soak_section(inputs, soak_plots)]
     out += ["", "## Components"]
     for title, sources, figures in COMPONENTS:
         out += ["", f"### {title}", "", f"From {sources}.", "",
@@ -714,6 +773,18 @@ PLOTS = [
 ]
 
 
+def run_gnuplot(script, variables):
+    """Runs a gnuplot script with `-e variables`; a failure is reported, not raised (the
+    report is written without that plot)."""
+    try:
+        result = subprocess.run(["gnuplot", "-e", variables, script], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as err:
+        print(f"report: gnuplot: {err}", file=sys.stderr)
+        return
+    if result.returncode != 0:
+        print(f"report: gnuplot failed: {result.stderr.strip()}", file=sys.stderr)
+
+
 def render_plots(series_csv, plots_dir, report_dir, gnuplot_script):
     """Runs gnuplot on the lab's time series; returns [(title, path relative to the report)]
     for the plots it made."""
@@ -722,15 +793,32 @@ def render_plots(series_csv, plots_dir, report_dir, gnuplot_script):
     for path in outputs:
         if os.path.exists(path):
             os.remove(path)
-    command = ["gnuplot", "-e", f"csv='{series_csv}'; packets_png='{outputs[0]}'; calls_png='{outputs[1]}'", gnuplot_script]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as err:
-        print(f"report: gnuplot: {err}", file=sys.stderr)
-        return []
-    if result.returncode != 0:
-        print(f"report: gnuplot failed: {result.stderr.strip()}", file=sys.stderr)
+    run_gnuplot(gnuplot_script, f"csv='{series_csv}'; packets_png='{outputs[0]}'; calls_png='{outputs[1]}'")
     return [(title, os.path.relpath(path, report_dir)) for (name, title), path in zip(PLOTS, outputs) if os.path.exists(path)]
+
+
+SOAK_PLOT = ("soak.png", "Hostile soak: memory, descriptors and connections, calls in progress, the office's calls")
+
+
+def render_soak_plot(series_csv, plots_dir, report_dir, gnuplot_script):
+    """Plots the soak's samples with gnuplot; returns [(title, path relative to the report)]."""
+    os.makedirs(plots_dir, exist_ok=True)
+    output = os.path.join(plots_dir, SOAK_PLOT[0])
+    if os.path.exists(output):
+        os.remove(output)
+    try:
+        rows = soak_plot_rows(_read(series_csv))
+    except ValueError as err:
+        print(f"report: {series_csv}: {err}", file=sys.stderr)
+        return []
+    # The derived series goes to a temporary file: the output folder may be read-only.
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="") as derived:
+        w = csv.writer(derived)
+        w.writerow(SOAK_PLOT_HEADER)
+        w.writerows([["NaN" if isinstance(v, float) and math.isnan(v) else v for v in row] for row in rows])
+        derived.flush()
+        run_gnuplot(gnuplot_script, f"csv='{derived.name}'; png='{output}'")
+    return [(SOAK_PLOT[1], os.path.relpath(output, report_dir))] if os.path.exists(output) else []
 
 
 def main(argv):
@@ -747,8 +835,14 @@ def main(argv):
             here = os.path.dirname(os.path.abspath(__file__))
             plots = render_plots(os.path.join(out_dir, "lab", "timeseries.csv"), plots_dir,
                                  os.path.dirname(os.path.abspath(report)), os.path.join(here, "attack.gp"))
+        soak_plots = []
+        soak_series = os.path.join(out_dir, "soak", "timeseries.csv")
+        if os.path.exists(soak_series):
+            here = os.path.dirname(os.path.abspath(__file__))
+            soak_plots = render_soak_plot(soak_series, plots_dir, os.path.dirname(os.path.abspath(report)),
+                                          os.path.join(here, "soak", "soak.gp"))
         with open(report, "w", encoding="utf-8") as f:
-            f.write(render(inputs, plots))
+            f.write(render(inputs, plots, soak_plots))
         for error in inputs.errors:
             print(f"report: {error}", file=sys.stderr)
         return 0

@@ -24,6 +24,13 @@ struct switch_section {
   /// Milliseconds a routing gateway may leave a B leg INVITE without any response (not
   /// even 100 Trying) before the attempt is abandoned for the next gateway, or 408.
   std::chrono::milliseconds gateway_no_response_timeout{5000};
+  /// Calls in progress at once, all sources together; an authorized INVITE beyond gets 503.
+  /// This protects the host (each call holds its messages); per-account line limits are
+  /// the fraud guard's.
+  std::size_t max_calls = 10'000;
+  /// Calls in progress at once from one source address (an IPv6 source counts by its /64),
+  /// since a UDP trunk's address can be spoofed.
+  std::size_t max_calls_per_source = 1'000;
   /// "MD5" and/or "SHA-256", in the order challenges offer them.
   // MD5 only: phones such as baresip 1.0 fail on a 401/407 that also offers SHA-256.
   std::vector<std::string> digest_algorithms{"MD5"};
@@ -76,6 +83,8 @@ struct endpoint {
   std::string ha1_sha256;              // 64 lower-case hex digits, or empty
   std::vector<base::ip_prefix> allow;  // empty: from anywhere
   unsigned max_bindings = 5;
+  /// "MD5" and/or "SHA-256" offered to this endpoint, in order; empty: [switch]'s list.
+  std::vector<std::string> digest_algorithms;
   unsigned line = 0;  // where it is defined, for messages
 };
 

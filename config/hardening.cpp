@@ -133,6 +133,27 @@ std::vector<finding> hardening_findings(const config& c, const policy::parameter
       }
     }
   }
+  // A trade-off, not a weakness: SHA-256 is the stronger digest, but many deployed phones
+  // (baresip 1.0 among them) fail to register when a challenge offers two algorithms.
+  const auto offers_sha256 = [](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), "SHA-256") != list.end();
+  };
+  std::string sha256_endpoints;
+  for (const auto& e : c.endpoints) {
+    if (offers_sha256(e.digest_algorithms)) sha256_endpoints += (sha256_endpoints.empty() ? "" : ", ") + e.name;
+  }
+  if (offers_sha256(c.sip.digest_algorithms)) {
+    add("digest_sha256_offered", severity::low,
+        "[switch] digest_algorithms offers SHA-256 to every endpoint: phones such as baresip 1.0 fail to register "
+        "when a challenge offers both MD5 and SHA-256",
+        "set digest_algorithms = [\"MD5\"] in [switch], and digest_algorithms = [\"SHA-256\", \"MD5\"] only on "
+        "the [[endpoint]]s whose phones take it");
+  } else if (!sha256_endpoints.empty()) {
+    add("digest_sha256_offered", severity::low,
+        "digest_algorithms offers SHA-256 to endpoint(s) " + sha256_endpoints +
+            ": their phones must take it (baresip 1.0, for one, fails to register when offered both)",
+        "remove digest_algorithms from an [[endpoint]] whose phone cannot register");
+  }
   if (c.agent.metrics && !is_loopback(c.agent.metrics->address)) {
     add("metrics_exposed", severity::medium,
         "the metrics listener " + c.agent.metrics->to_string() + " is reachable beyond this host",

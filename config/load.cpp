@@ -26,6 +26,32 @@ namespace detail {
 
 using namespace std::string_literals;
 
+std::optional<std::vector<std::string>> reader::digest_algorithm_list(const toml::key& key, const toml::node& node,
+                                                                     const std::string& name) {
+  auto items = string_array(key, node, name);
+  if (!items) return std::nullopt;
+  if (items->empty()) {
+    fail(key.source(), name + " must list MD5, SHA-256 or both");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto& [text, element] = (*items)[i];
+    const auto canonical = lower(text) == "md5" ? "MD5"s : lower(text) == "sha-256" ? "SHA-256"s : ""s;
+    const std::string at = name + "[" + std::to_string(i) + "] " + in_quotes(text);
+    if (canonical.empty()) {
+      fail(element->source(), at + " must be one of MD5, SHA-256");
+      return std::nullopt;
+    }
+    if (std::find(out.begin(), out.end(), canonical) != out.end()) {
+      fail(element->source(), at + " is listed twice");
+      return std::nullopt;
+    }
+    out.push_back(canonical);
+  }
+  return out;
+}
+
 void reader::read_switch(const toml::table& table) {
   auto& s = config_.sip;
   walk(table, "switch",
@@ -69,21 +95,17 @@ void reader::read_switch(const toml::table& table) {
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = int_value(key, node, name, 1000, 32000)) s.gateway_no_response_timeout = std::chrono::milliseconds{*v};
          }},
-        {"digest_algorithms", [&](const toml::key& key, const toml::node& node, const std::string& name) {
-           auto items = string_array(key, node, name);
-           if (!items) return;
-           if (items->empty()) return fail(key.source(), name + " must list MD5, SHA-256 or both");
-           std::vector<std::string> out;
-           for (std::size_t i = 0; i < items->size(); ++i) {
-             const auto& [text, element] = (*items)[i];
-             const auto canonical = lower(text) == "md5" ? "MD5"s : lower(text) == "sha-256" ? "SHA-256"s : ""s;
-             const std::string at = name + "[" + std::to_string(i) + "] " + in_quotes(text);
-             if (canonical.empty()) return fail(element->source(), at + " must be one of MD5, SHA-256");
-             if (std::find(out.begin(), out.end(), canonical) != out.end())
-               return fail(element->source(), at + " is listed twice");
-             out.push_back(canonical);
-           }
-           s.digest_algorithms = std::move(out);
+        {"max_calls",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 10, 1'000'000)) s.max_calls = static_cast<std::size_t>(*v);
+         }},
+        {"max_calls_per_source",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = int_value(key, node, name, 1, 1'000'000)) s.max_calls_per_source = static_cast<std::size_t>(*v);
+         }},
+        {"digest_algorithms",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = digest_algorithm_list(key, node, name)) s.digest_algorithms = std::move(*v);
          }},
         {"control_socket",
          [&](const toml::key& key, const toml::node& node, const std::string& name) {

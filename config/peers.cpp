@@ -10,6 +10,7 @@ void reader::read_endpoint(const toml::table& table, const std::string& path) {
   e.line = table.source().begin.line;
   const toml::key* password_key = nullptr;
   const toml::key* ha1_key = nullptr;
+  const toml::key* algorithms_key = nullptr;
   walk(table, path,
        {{"name",
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
@@ -50,14 +51,29 @@ void reader::read_endpoint(const toml::table& table, const std::string& path) {
          [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = cidr_array(key, node, name)) e.allow = std::move(*v);
          }},
-        {"max_bindings", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+        {"max_bindings",
+         [&](const toml::key& key, const toml::node& node, const std::string& name) {
            if (auto v = int_value(key, node, name, 1, 100)) e.max_bindings = static_cast<unsigned>(*v);
+         }},
+        {"digest_algorithms", [&](const toml::key& key, const toml::node& node, const std::string& name) {
+           if (auto v = digest_algorithm_list(key, node, name)) {
+             e.digest_algorithms = std::move(*v);
+             algorithms_key = &key;
+           }
          }}});
   if (!table.contains("name")) fail(table.source(), path + ".name is required");
   if (password_key && ha1_key) {
     fail(ha1_key->source(), path + ": give password or ha1_md5/ha1_sha256, not both");
   } else if (!table.contains("password") && !table.contains("ha1_md5") && !table.contains("ha1_sha256")) {
     fail(table.source(), path + " needs password, ha1_md5 or ha1_sha256");
+  } else if (algorithms_key && e.password.empty()) {
+    // With HA1 values only, an offered algorithm without its HA1 could never be answered.
+    const auto offered = [&](const char* a) {
+      return std::find(e.digest_algorithms.begin(), e.digest_algorithms.end(), a) != e.digest_algorithms.end();
+    };
+    if (!(offered("MD5") && !e.ha1_md5.empty()) && !(offered("SHA-256") && !e.ha1_sha256.empty()))
+      fail(algorithms_key->source(), path + ".digest_algorithms offers no algorithm the endpoint has an HA1 for (" +
+                                         (e.ha1_md5.empty() ? "ha1_sha256" : "ha1_md5") + " only)");
   }
   config_.endpoints.push_back(std::move(e));
 }

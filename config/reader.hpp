@@ -198,6 +198,10 @@ private:
     return out;
   }
 
+  /// "MD5" and/or "SHA-256" (any case, written canonically), each once, at least one.
+  std::optional<std::vector<std::string>> digest_algorithm_list(const toml::key& key, const toml::node& node,
+                                                                const std::string& name);
+
   // ---- sections ----
 
   void read_switch(const toml::table& table);

@@ -73,7 +73,7 @@ agent_client::~agent_client() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::variant<wire::response, client_error> agent_client::call(const wire::request& request) {
+std::optional<client_error> agent_client::send(const wire::request& request) {
   const std::string line = wire::format_request(request) + "\n";
   std::string_view rest = line;
   while (!rest.empty()) {
@@ -84,6 +84,11 @@ std::variant<wire::response, client_error> agent_client::call(const wire::reques
     if (n < 0) return client_error{"cannot write to " + peer_text() + ": " + std::strerror(errno)};
     rest.remove_prefix(static_cast<std::size_t>(n));
   }
+  return std::nullopt;
+}
+
+std::variant<wire::response, client_error> agent_client::call(const wire::request& request) {
+  if (auto failed = send(request)) return *failed;
   auto answer = read_line(static_cast<int>(timeout_.count()));
   if (auto* e = std::get_if<client_error>(&answer)) return *e;
   if (std::holds_alternative<std::nullopt_t>(answer)) {

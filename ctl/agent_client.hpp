@@ -35,6 +35,8 @@ public:
   /// Sends one request and reads its answer. An answer with ok=false is a response, not
   /// a client_error: the caller prints the agent's reason.
   std::variant<wire::response, client_error> call(const wire::request& request);
+  /// Sends one request without reading its answer (lines may come before it: a trace's).
+  std::optional<client_error> send(const wire::request& request);
   /// The next line the agent sends (after an `audit` with follow), waiting as long as it
   /// takes; nullopt when the agent closes the connection.
   std::variant<std::string, std::nullopt_t, client_error> next_line();

@@ -2,7 +2,9 @@
 // message line it sends.
 #include "ctl/trace_command.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <iostream>
 #include <memory>
 
@@ -12,6 +14,73 @@
 #include "ctl/trace_record.hpp"
 
 namespace tollgate::ctl {
+
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+
+void on_interrupt(int) { interrupted = 1; }
+
+/// Ctrl-C and SIGTERM end the trace the way --count does, so the switch's totals are still
+/// asked for and reported; the previous handlers come back when the trace ends.
+class interrupt_guard {
+public:
+  interrupt_guard() {
+    interrupted = 0;
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &previous_int_);
+    ::sigaction(SIGTERM, &action, &previous_term_);
+  }
+  ~interrupt_guard() {
+    ::sigaction(SIGINT, &previous_int_, nullptr);
+    ::sigaction(SIGTERM, &previous_term_, nullptr);
+  }
+  interrupt_guard(const interrupt_guard&) = delete;
+  interrupt_guard& operator=(const interrupt_guard&) = delete;
+
+private:
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+};
+
+/// How often the reading loop looks at the interrupt flag.
+constexpr std::chrono::milliseconds interrupt_poll{200};
+
+struct trace_end {
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;
+};
+
+/// Sends trace_stop and reads up to its answer; the lines before it were queued for this
+/// trace and are not shown. The answer's totals are exact, the notices along the way are not.
+std::variant<trace_end, std::string> stop_trace(agent_client& client) {
+  constexpr std::int64_t stop_id = 2;
+  if (auto failed = client.send(wire::request{stop_id, wire::trace_stop_request{}})) return failed->message;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::string("the switch did not answer trace_stop within 10 s");
+    auto line = client.next_line(left);
+    if (auto* e = std::get_if<client_error>(&line)) return e->message;
+    if (std::holds_alternative<std::nullopt_t>(line)) return std::string("the switch closed the trace");
+    const auto& text = std::get<std::string>(line);
+    const auto json = wire::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!json.is_object() || !json.contains("id")) continue;  // a trace line still queued
+    auto parsed = wire::parse_response(text);
+    if (auto* e = std::get_if<std::string>(&parsed)) return "the switch sent a bad answer to trace_stop: " + *e;
+    const auto& response = std::get<wire::response>(parsed);
+    if (response.id != wire::json(stop_id)) continue;
+    if (!response.ok) return response.error;
+    trace_end end;
+    end.delivered = response.result.value("delivered", std::uint64_t{0});
+    end.dropped = response.result.value("dropped", std::uint64_t{0});
+    return end;
+  }
+}
+
+}  // namespace
 
 std::variant<wire::trace_request, std::string> make_trace_request(const trace_arguments& arguments) {
   wire::trace_request r;
@@ -53,18 +122,17 @@ int run_trace(const ctl_options& options, const trace_arguments& arguments, std:
       clock.steady_now() + std::chrono::duration_cast<base::steady_timestamp::duration>(
                                std::chrono::duration<double>(arguments.duration_seconds));
   std::uint64_t messages = 0;
-  std::uint64_t dropped = 0;
-  while (arguments.count == 0 || messages < arguments.count) {
-    std::variant<std::string, std::nullopt_t, client_error> line;
+  const interrupt_guard interrupts;
+  while ((arguments.count == 0 || messages < arguments.count) && interrupted == 0) {
+    auto wait = interrupt_poll;
     if (limited_time) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.steady_now());
       if (left.count() <= 0) break;
-      line = client.next_line(left);
-    } else {
-      line = client.next_line();
+      wait = std::min(wait, left);
     }
+    auto line = client.next_line(wait);
     if (auto* e = std::get_if<client_error>(&line)) {
-      if (e->timed_out) break;
+      if (e->timed_out) continue;
       return fail(e->message);
     }
     if (std::holds_alternative<std::nullopt_t>(line)) return fail("the switch closed the trace");
@@ -73,7 +141,6 @@ int run_trace(const ctl_options& options, const trace_arguments& arguments, std:
     auto parsed = parse_trace_line(json);
     if (auto* e = std::get_if<std::string>(&parsed)) return fail("the switch sent a bad trace line: " + *e);
     if (const auto* notice = std::get_if<dropped_notice>(&parsed)) {
-      dropped += notice->count;
       err << "tollgatectl trace: the switch dropped " << notice->count
           << " message(s) this trace did not read in time\n";
       if (options.json && !pcap) out << text << std::endl;
@@ -90,7 +157,11 @@ int run_trace(const ctl_options& options, const trace_arguments& arguments, std:
     }
   }
   if (pcap) err << "tollgatectl trace: " << messages << " message(s) written to " << arguments.pcap << '\n';
-  if (dropped > 0) err << "tollgatectl trace: " << dropped << " message(s) dropped by the switch in all\n";
+  auto end = stop_trace(client);
+  if (auto* e = std::get_if<std::string>(&end)) return fail("cannot learn the trace's totals: " + *e);
+  const auto& totals = std::get<trace_end>(end);
+  err << "tollgatectl trace: " << messages << " message(s) shown, " << totals.dropped
+      << " dropped by the switch in all\n";
   return exit_done;
 }
 
@@ -108,7 +179,8 @@ void add_trace_command(CLI::App& app, const ctl_options& options, action& chosen
       ->check(CLI::Range(0.001, 31'536'000.0));
   trace->footer(
       "Runs until Ctrl-C, --count or --duration. Filters combine: every one given must match.\n"
-      "A reader slower than the switch loses messages, never delays calls: the switch drops them and says how many.\n"
+      "A reader slower than the switch loses messages, never delays calls: the switch drops them, says how many\n"
+      "as it goes, and at the end gives the exact total.\n"
       "Examples: tollgatectl trace --endpoint 1001\n"
       "          tollgatectl trace --ip 203.0.113.9 --pcap /tmp/scan.pcap --duration 60\n");
   on_parsed(trace, chosen, [o, arguments] { return run_trace(*o, *arguments, std::cout, std::cerr); });

@@ -18,6 +18,7 @@ fuzz_packages=(
 test_packages=(
   sqlite3 nftables iptables iproute2 procps psmisc
   sip-tester sipvicious sipsak python3
+  baresip-core linphone-cli  # the real softphones of tests/interop
   rpm lintian man-db systemd file
   tshark util-linux
   gnuplot-nox  # the plots of bench/report.md, whose generator the suite tests

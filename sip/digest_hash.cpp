@@ -62,6 +62,14 @@ std::optional<digest_algorithm> parse_digest_algorithm(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<digest_algorithm> parse_digest_algorithms(std::span<const std::string> names) {
+  std::vector<digest_algorithm> out;
+  for (const auto& name : names) {
+    if (const auto a = parse_digest_algorithm(name)) out.push_back(*a);
+  }
+  return out;
+}
+
 std::size_t hex_length(digest_algorithm a) { return a == digest_algorithm::md5 ? 32 : 64; }
 
 std::optional<hex_digest> hex_digest::from_hex(std::string_view text) {

@@ -5,7 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace tollgate::sip {
 
@@ -15,6 +18,8 @@ enum class digest_algorithm : std::uint8_t { md5, sha256 };
 std::string_view to_string(digest_algorithm a);
 /// Case-insensitive; nullopt for anything else (MD5-sess, SHA-512-256, ...).
 std::optional<digest_algorithm> parse_digest_algorithm(std::string_view text);
+/// Each name parse_digest_algorithm knows, in order; the others are left out.
+std::vector<digest_algorithm> parse_digest_algorithms(std::span<const std::string> names);
 /// Hex characters of the algorithm's digest: 32 or 64.
 std::size_t hex_length(digest_algorithm a);
 

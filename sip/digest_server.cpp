@@ -69,6 +69,10 @@ bool digest_credential_store::add_ha1(const std::string& username, digest_algori
   return true;
 }
 
+void digest_credential_store::set_algorithms(const std::string& username, std::vector<digest_algorithm> algorithms) {
+  secrets_[username].algorithms = std::move(algorithms);
+}
+
 const endpoint_secret* digest_credential_store::find(std::string_view username) const {
   const auto it = secrets_.find(username);
   return it == secrets_.end() ? nullptr : &it->second;
@@ -90,14 +94,21 @@ digest_server::digest_server(digest_server_config config, const nonce_secret& se
 
 void digest_server::replace_store(std::shared_ptr<const digest_credential_store> store) { store_ = std::move(store); }
 
+std::span<const digest_algorithm> digest_server::algorithms_for(std::string_view username) const {
+  const endpoint_secret* known = username.empty() ? nullptr : store_->find(username);
+  if (known != nullptr && !known->algorithms.empty()) return known->algorithms;
+  return config_.algorithms;
+}
+
 digest_challenges digest_server::challenge(challenge_mode mode, std::string_view method,
-                                           const base::ip_address& source, base::timestamp now, bool stale) {
+                                           const base::ip_address& source, base::timestamp now, bool stale,
+                                           std::string_view username) {
   const bool proxy = mode == challenge_mode::proxy_authenticate ||
                      (mode == challenge_mode::by_method && method != "REGISTER");
   digest_challenges out;
   out.status = proxy ? 407 : 401;
   out.header_name = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
-  for (digest_algorithm a : config_.algorithms) {
+  for (digest_algorithm a : algorithms_for(username)) {
     digest_challenge c;
     c.realm = store_->realm();
     c.nonce = nonces_.issue(now, source, store_->realm());
@@ -123,7 +134,8 @@ digest_verification digest_server::verify(std::string_view credentials, std::str
   const digest_credentials& c = std::get<digest_credentials>(parsed);
   result.username = c.username;
   result.algorithm = c.algorithm;
-  if (std::find(config_.algorithms.begin(), config_.algorithms.end(), c.algorithm) == config_.algorithms.end()) {
+  const auto offered = algorithms_for(c.username);
+  if (std::find(offered.begin(), offered.end(), c.algorithm) == offered.end()) {
     result.verdict = digest_verdict::malformed_credentials;
     result.parse_error = digest_parse_error{make_error_code(digest_errc::unsupported_algorithm), 0, "algorithm"};
     return result;

@@ -25,6 +25,8 @@ namespace tollgate::sip {
 struct endpoint_secret {
   std::optional<hex_digest> ha1_md5;
   std::optional<hex_digest> ha1_sha256;
+  /// The algorithms this endpoint is challenged with and may answer; empty: the server's.
+  std::vector<digest_algorithm> algorithms;
 
   const std::optional<hex_digest>& ha1(digest_algorithm a) const {
     return a == digest_algorithm::md5 ? ha1_md5 : ha1_sha256;
@@ -41,6 +43,9 @@ public:
   void add_password(const std::string& username, std::string_view password);
   /// A precomputed HA1 (hex); false when it is not hex of the algorithm's length.
   bool add_ha1(const std::string& username, digest_algorithm a, std::string_view ha1_hex);
+  /// The endpoint's own algorithms, in the order its challenges offer them (after its
+  /// password or HA1 is added).
+  void set_algorithms(const std::string& username, std::vector<digest_algorithm> algorithms);
   const endpoint_secret* find(std::string_view username) const;
 
 private:
@@ -94,7 +99,8 @@ struct digest_verification {
 };
 
 struct digest_server_config {
-  std::vector<digest_algorithm> algorithms{digest_algorithm::md5, digest_algorithm::sha256};
+  /// MD5 only by default: many deployed phones fail outright when offered a second challenge.
+  std::vector<digest_algorithm> algorithms{digest_algorithm::md5};
   std::chrono::seconds nonce_lifetime{300};
   std::size_t nc_cache_capacity = 65536;
 };
@@ -107,9 +113,15 @@ public:
                 std::shared_ptr<const digest_credential_store> store);
 
   /// Challenges for a request with `method` from `source`: status and header per `mode`,
-  /// qop="auth", one header value per configured algorithm.
+  /// qop="auth", one header value per algorithm offered to `username` (the user the
+  /// request claims to be; empty when it names none).
   digest_challenges challenge(challenge_mode mode, std::string_view method, const base::ip_address& source,
-                              base::timestamp now, bool stale = false);
+                              base::timestamp now, bool stale = false, std::string_view username = {});
+
+  /// The algorithms offered to `username`: a known endpoint's own list if it has one, else
+  /// the configured list. Unknown users get the configured list, so a challenge does not
+  /// tell whether a user without a list of its own exists.
+  std::span<const digest_algorithm> algorithms_for(std::string_view username) const;
 
   /// Verifies one credentials header value.
   digest_verification verify(std::string_view credentials, std::string_view method,

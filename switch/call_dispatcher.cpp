@@ -20,12 +20,33 @@ std::optional<sip::message> own(const sip::message& m) {
   return std::move(*parsed.msg);
 }
 
-b2bua::source_address source_of(const peer& from) { return {from.ip, from.port, from.transport}; }
+/// The address a message arrived at, when the transport said (a test's peer may not).
+std::optional<config::socket_address> arrival_of(const peer& from) {
+  if (from.local.port == 0) return std::nullopt;
+  return from.local;
+}
+
+b2bua::source_address source_of(const peer& from) { return {from.ip, from.port, from.transport, arrival_of(from)}; }
+
+/// The same peer, whatever local address the message to it left from.
+bool same_peer(const b2bua::destination& a, const b2bua::destination& b) {
+  return a.host == b.host && a.port == b.port && a.transport == b.transport;
+}
+
+std::string host_text(const base::ip_address& ip) {
+  const std::string text = ip.to_string();
+  return ip.is_v4() ? text : "[" + text + "]";
+}
 
 }  // namespace
 
+base::ip_address counted_source(const base::ip_address& ip) {
+  const base::ip_address plain = ip.unmapped();
+  return plain.is_v4() ? plain : plain.masked(64);
+}
+
 b2bua::destination response_destination(const sip::message& request, const peer& from) {
-  b2bua::destination d{from.ip.to_string(), from.port, from.transport};
+  b2bua::destination d{from.ip.to_string(), from.port, from.transport, arrival_of(from)};
   if (from.transport == config::transport::udp) {
     const auto via = request.top_via();
     if (via && !via->has_rport()) d.port = via->port_or_default();
@@ -35,6 +56,11 @@ b2bua::destination response_destination(const sip::message& request, const peer&
 
 call_dispatcher::call_dispatcher(call_services services, call_dispatcher_options options)
     : services_(std::move(services)), options_(options), spool_(services_.write_cdrs, options.cdr) {}
+
+std::size_t call_dispatcher::active_from(const base::ip_address& ip) const {
+  const auto it = calls_by_source_.find(counted_source(ip));
+  return it == calls_by_source_.end() ? 0 : it->second;
+}
 
 const b2bua::call* call_dispatcher::find(std::string_view call_id) const {
   const auto it = by_call_id_.find(std::string(call_id));
@@ -125,8 +151,13 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
     case b2bua::authorization_outcome::exempt: return;
     case b2bua::authorization_outcome::challenge: {
       ++counters_.challenged;
-      std::string text =
-          b2bua::challenge_response(m, source, services_.digest.challenge(a.challenge, m.method_text(), from.ip, now, a.stale));
+      // The caller's own algorithms: the digest username it answered with, else From.
+      const auto from_header = m.from();
+      const std::string caller = !verified.username.empty() ? verified.username
+                                 : from_header              ? std::string(from_header->address.user)
+                                                            : std::string();
+      std::string text = b2bua::challenge_response(
+          m, source, services_.digest.challenge(a.challenge, m.method_text(), from.ip, now, a.stale, caller));
       if (key) challenges_.put(std::move(*key), text, now);
       answer(m, from, std::move(text), false);
       return;
@@ -142,6 +173,8 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
       return;
     case b2bua::authorization_outcome::authorized: break;
   }
+  const base::ip_address counted = counted_source(from.ip);
+  if (refuse_beyond_limits(m, from, counted, c, now)) return;
 
   auto routes = b2bua::route_alternatives(
       b2bua::callee_of(m), [this](std::string_view endpoint) { return contact_of(endpoint); }, c.routing_gateways);
@@ -152,10 +185,25 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   }
   auto invite = own(m);
   if (!invite) return;
-  const local_address local = services_.sender.local_for(from, route ? route->address : source.as_destination());
+  // Each leg speaks from the address its messages leave from: the B leg from the gateway's
+  // pinned `local` or the listener towards the callee, the A leg from where the INVITE came
+  // (or the mapping gateway's `local`).
+  if (route) place(*route);
+  for (auto& r : routes) place(r);
+  b2bua::source_address caller = source;
+  if (!caller.local) caller.local = services_.sender.local_towards(caller.as_destination());
+  std::optional<config::socket_address> a_local;
+  if (a.gateway != nullptr && a.gateway->local) {
+    b2bua::destination pinned = caller.as_destination();
+    pinned.local = a.gateway->local->local;
+    a_local = services_.sender.local_towards(pinned);
+  }
   b2bua::call_options o;
-  o.local_host = local.host;
-  o.local_port = local.port;
+  const auto& speaks_from = route && route->address.local ? route->address.local : caller.local;
+  if (speaks_from) {
+    o.local_host = host_text(speaks_from->address);
+    o.local_port = speaks_from->port;
+  }
   o.timers = options_.timers;
   o.no_answer_timeout = options_.no_answer_timeout;
   o.gateway_no_response_timeout = c.sip.gateway_no_response_timeout;  // the configuration this INVITE met
@@ -163,9 +211,11 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   const std::uint64_t serial = next_serial_++;
   entry e;
   e.call = std::make_unique<b2bua::call>(
-      std::move(*invite), b2bua::call_setup{source, a.account, a.mode, std::move(route), std::move(routes)},
+      std::move(*invite), b2bua::call_setup{caller, a.account, a.mode, std::move(route), std::move(routes), a_local},
       std::move(o), now);
-  e.a_peer = source.as_destination();
+  e.a_peer = caller.as_destination();
+  e.source = counted;
+  ++calls_by_source_[counted];
   b2bua::call& placed = *e.call;
   by_call_id_[placed.a_call_id()] = serial;
   by_call_id_[placed.b_call_id()] = serial;
@@ -174,11 +224,45 @@ void call_dispatcher::on_new_invite(const sip::message& m, const peer& from, con
   apply(serial, placed.start(now), now);
 }
 
+void call_dispatcher::place(b2bua::route& r) {
+  r.address.local = r.local;  // a routing gateway's pinned `local`, or nullopt
+  r.address.local = services_.sender.local_towards(r.address);
+}
+
+bool call_dispatcher::refuse_beyond_limits(const sip::message& m, const peer& from, const base::ip_address& source,
+                                           const config::config& c, base::timestamp now) {
+  const bool all_busy = calls_.size() >= c.sip.max_calls;
+  if (!all_busy && active_from(source) < c.sip.max_calls_per_source) return false;
+  ++(all_busy ? counters_.overloaded : counters_.overloaded_source);
+  answer(m, from, b2bua::plain_response(m, source_of(from), 503), false);
+  // One line a minute while it lasts: a flood must not flood the log too.
+  const std::uint64_t refused = counters_.overloaded + counters_.overloaded_source;
+  if (last_overload_log_ == base::timestamp{} || now - last_overload_log_ >= overload_log_interval) {
+    spdlog::warn("calls: {} authorized INVITE(s) answered 503 since the last report; now {} call(s) in progress "
+                 "(max_calls {}), {} from {} (max_calls_per_source {})",
+                 refused - overloads_logged_, calls_.size(), c.sip.max_calls, active_from(source),
+                 source.to_string(), c.sip.max_calls_per_source);
+    last_overload_log_ = now;
+    overloads_logged_ = refused;
+  }
+  return true;
+}
+
+void call_dispatcher::forget(std::unordered_map<std::uint64_t, entry>::iterator it) {
+  entry& e = it->second;
+  if (const auto counted = calls_by_source_.find(e.source); counted != calls_by_source_.end()) {
+    if (--counted->second == 0) calls_by_source_.erase(counted);
+  }
+  by_call_id_.erase(e.call->a_call_id());
+  by_call_id_.erase(e.call->b_call_id());
+  calls_.erase(it);
+}
+
 void call_dispatcher::on_transport_failed(std::uint64_t call, const b2bua::destination& to, base::timestamp now) {
   const auto it = calls_.find(call);
   if (it == calls_.end()) return;
   ++counters_.transport_failures;
-  const bool a_leg = to == it->second.a_peer;
+  const bool a_leg = same_peer(to, it->second.a_peer);
   if (!a_leg && !(to == it->second.call->b_peer())) return;  // a gateway the call has failed over from
   deliver(call, b2bua::transport_failed{a_leg ? b2bua::leg::a : b2bua::leg::b}, now);
 }
@@ -255,9 +339,7 @@ void call_dispatcher::apply(std::uint64_t serial, b2bua::effects fx, base::times
   }
   if (ended) {
     timers_.cancel_all(serial);
-    by_call_id_.erase(e.call->a_call_id());
-    by_call_id_.erase(e.call->b_call_id());
-    calls_.erase(it);
+    forget(it);
   }
   if (spool_.queued() >= options_.cdr.batch) commit(now, false);
 }

@@ -41,6 +41,8 @@ struct call_counters {
   std::uint64_t unknown_dialog_silenced = 0;   // of those, from strangers: no answer
   std::uint64_t stray_responses = 0;           // responses matching no call: dropped
   std::uint64_t transport_failures = 0;
+  std::uint64_t overloaded = 0;         // authorized INVITEs answered 503: [switch] max_calls reached
+  std::uint64_t overloaded_source = 0;  // authorized INVITEs answered 503: max_calls_per_source reached
 };
 
 struct call_dispatcher_options {
@@ -88,6 +90,8 @@ public:
   void prune(base::timestamp now);
 
   std::size_t active() const { return calls_.size(); }
+  /// Calls in progress from `ip`'s counted source (its /64 for IPv6).
+  std::size_t active_from(const base::ip_address& ip) const;
   const call_counters& counters() const { return counters_; }
   const cdr_spool& cdrs() const { return spool_; }
   /// `[switch] cdr_buffer`: CDR rows kept in memory while switch.db cannot be written.
@@ -100,10 +104,16 @@ private:
   struct entry {
     std::unique_ptr<b2bua::call> call;
     b2bua::destination a_peer;
+    base::ip_address source;  // as counted in calls_by_source_
     bool answered = false;
   };
 
   void on_new_invite(const sip::message& m, const peer& from, const config::config& c, base::timestamp now);
+  /// The 503 for an authorized INVITE beyond max_calls or max_calls_per_source; false when
+  /// there is room for it.
+  bool refuse_beyond_limits(const sip::message& m, const peer& from, const base::ip_address& source,
+                            const config::config& c, base::timestamp now);
+  void forget(std::unordered_map<std::uint64_t, entry>::iterator it);
   /// 481, or nothing for a stranger when SS_REPLY_UNAUTHORIZED = 0.
   void answer_unknown_dialog(const sip::message& m, const peer& from, const config::config& c);
   bool known_source(const peer& from, const config::config& c) const;
@@ -113,11 +123,18 @@ private:
   void send(std::uint64_t serial, const b2bua::destination& to, std::string text, bool hold);
   void commit(base::timestamp now, bool force);
   std::optional<b2bua::registered_contact> contact_of(std::string_view endpoint) const;
+  /// Sets the route's address.local: its pinned `local`, made specific, or the sender's
+  /// choice towards it.
+  void place(b2bua::route& r);
 
   call_services services_;
   call_dispatcher_options options_;
   std::unordered_map<std::uint64_t, entry> calls_;
   std::unordered_map<std::string, std::uint64_t> by_call_id_;
+  std::unordered_map<base::ip_address, std::uint32_t> calls_by_source_;  // calls in progress by counted source
+  static constexpr base::millis overload_log_interval{60'000};
+  base::timestamp last_overload_log_{};
+  std::uint64_t overloads_logged_ = 0;  // of counters_.overloaded + overloaded_source, up to the last log
   std::uint64_t next_serial_ = 1;
   call_timer_queue timers_;
   cdr_spool spool_;
@@ -128,6 +145,10 @@ private:
   response_cache challenges_;
   call_counters counters_;
 };
+
+/// The address max_calls_per_source counts `ip` under: IPv4 (or IPv4-mapped) as itself,
+/// IPv6 by its /64, since one host or site is given a whole /64.
+base::ip_address counted_source(const base::ip_address& ip);
 
 /// Where a response to `request` from `from` goes: the source address, and for UDP the
 /// Via port unless the client asked for rport (RFC 3261 §18.2.2, RFC 3581 §4).

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "switch/asio_address.hpp"
+#include "switch/listener_choice.hpp"
 
 namespace tollgate::switch_ {
 
@@ -23,12 +24,19 @@ constexpr std::size_t max_recent_destinations = 4096;
 
 std::string udp_key(const base::ip_address& ip, std::uint16_t port) { return ip.to_string() + " " + std::to_string(port); }
 
-std::string host_text(const base::ip_address& ip) {
-  const std::string text = ip.to_string();
-  return ip.is_v4() ? text : "[" + text + "]";
+template <typename Transport>
+std::vector<config::socket_address> bound_addresses(const std::vector<std::unique_ptr<Transport>>& listeners) {
+  std::vector<config::socket_address> out;
+  out.reserve(listeners.size());
+  for (const auto& l : listeners) out.push_back({l->local_ip().unmapped(), l->local_port()});
+  return out;
 }
 
-bool unspecified(const base::ip_address& ip) { return to_asio(ip).is_unspecified(); }
+std::optional<base::ip_address> literal_host(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (const auto ip = base::ip_address::parse(host)) return ip->unmapped();
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -48,7 +56,8 @@ std::optional<base::ip_address> source_address_towards(const base::ip_address& r
 call_transport::call_transport(asio::io_context& io, const std::vector<std::unique_ptr<udp_transport>>& udp,
                                const std::vector<std::unique_ptr<tcp_transport>>& tcp, const base::clock& clock,
                                failure_handler on_failure)
-    : io_(io), udp_(udp), tcp_(tcp), clock_(clock), on_failure_(std::move(on_failure)) {
+    : io_(io), udp_(udp), tcp_(tcp), clock_(clock), on_failure_(std::move(on_failure)),
+      udp_bound_(bound_addresses(udp)), tcp_bound_(bound_addresses(tcp)) {
   for (const auto& u : udp_) {
     u->on_unreachable([this](const base::ip_address& ip, std::uint16_t port) { on_unreachable(ip, port); });
   }
@@ -81,10 +90,8 @@ void call_transport::remember_udp(const base::ip_address& ip, const b2bua::desti
 }
 
 void call_transport::send(const b2bua::destination& to, std::string text, std::uint64_t call) {
-  std::string_view host = to.host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (const auto ip = base::ip_address::parse(host)) {
-    send_to(ip->unmapped(), to, std::move(text), call);
+  if (const auto ip = literal_host(to.host)) {
+    send_to(*ip, to, std::move(text), call);
     return;
   }
   resolve(to, std::move(text), call);
@@ -92,9 +99,9 @@ void call_transport::send(const b2bua::destination& to, std::string text, std::u
 
 void call_transport::send_to(const base::ip_address& ip, const b2bua::destination& to, std::string text,
                              std::uint64_t call) {
+  const auto from = choose(to.transport, ip, to.local);
   if (to.transport == config::transport::udp) {
-    udp_transport* u = udp_for(ip);
-    if (u == nullptr || u->send_to(ip, to.port, text)) {
+    if (!from || udp_[from->listener]->send_to(ip, to.port, text, from->source)) {
       fail(to, call);
       return;
     }
@@ -102,7 +109,6 @@ void call_transport::send_to(const base::ip_address& ip, const b2bua::destinatio
     ++counters_.sent;
     return;
   }
-  tcp_transport* t = tcp_for(ip);
   std::function<void()> on_failure;
   if (call != 0) {
     on_failure = [this, to, call] {
@@ -110,7 +116,7 @@ void call_transport::send_to(const base::ip_address& ip, const b2bua::destinatio
       on_failure_(call, to);
     };
   }
-  if (t == nullptr || !t->send_to(ip, to.port, std::move(text), std::move(on_failure))) {
+  if (!from || !tcp_[from->listener]->send_to(ip, to.port, std::move(text), std::move(on_failure), from->source)) {
     fail(to, call);
     return;
   }
@@ -148,7 +154,7 @@ void call_transport::resolve(const b2bua::destination& to, std::string text, std
       for (const auto& e : results) {
         const base::ip_address ip = from_asio(e.endpoint().address());
         // Prefer addresses a listener of ours can reach.
-        if (udp_for(ip) != nullptr || tcp_for(ip) != nullptr) r.addresses.push_back(ip);
+        if (has_listener_for(ip)) r.addresses.push_back(ip);
       }
     }
     r.expires = clock_.steady_now() + (r.addresses.empty() ? failed_name_lifetime : name_lifetime);
@@ -169,54 +175,52 @@ void call_transport::resolve(const b2bua::destination& to, std::string text, std
   });
 }
 
-namespace {
-
-/// The first IPv4 listener for an IPv4 address, else the first IPv6 one (IPv4 goes out as
-/// mapped addresses when only IPv6 is bound).
-template <typename Transport>
-Transport* listener_for(const std::vector<std::unique_ptr<Transport>>& listeners, const base::ip_address& ip) {
-  Transport* v6 = nullptr;
-  for (const auto& l : listeners) {
-    if (l->is_v6()) {
-      if (v6 == nullptr) v6 = l.get();
-    } else if (ip.is_v4()) {
-      return l.get();
-    }
-  }
-  return v6;
-}
-
-}  // namespace
-
-udp_transport* call_transport::udp_for(const base::ip_address& ip) const { return listener_for(udp_, ip); }
-
-tcp_transport* call_transport::tcp_for(const base::ip_address& ip) const { return listener_for(tcp_, ip); }
-
-local_address call_transport::local_for(const peer& caller, const b2bua::destination& callee) {
-  std::string_view host = callee.host;
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  const auto callee_ip = base::ip_address::parse(host);
-  const base::ip_address family = callee_ip ? callee_ip->unmapped() : caller.ip.unmapped();
-  base::ip_address bound;
-  std::uint16_t port = 5060;
-  if (callee.transport == config::transport::tcp) {
-    if (const tcp_transport* t = tcp_for(family)) {
-      bound = t->local_ip();
-      port = t->local_port();
-    }
-  } else if (const udp_transport* u = udp_for(family)) {
-    bound = u->local_ip();
-    port = u->local_port();
-  }
-  if (!unspecified(bound)) return {host_text(bound.unmapped()), port};
-  const base::ip_address remote = caller.ip.unmapped();
+std::optional<base::ip_address> call_transport::source_towards(const base::ip_address& remote) {
   auto cached = source_towards_.find(remote);
   if (cached == source_towards_.end()) {
     if (source_towards_.size() >= max_source_cache) source_towards_.clear();
-    const auto source = source_address_towards(remote);
-    cached = source_towards_.emplace(remote, source.value_or(remote)).first;
+    cached = source_towards_.emplace(remote, source_address_towards(remote)).first;
   }
-  return {host_text(cached->second), port};
+  return cached->second;
+}
+
+std::optional<call_transport::sending_from> call_transport::choose(config::transport transport,
+                                                                   const base::ip_address& ip,
+                                                                   const std::optional<config::socket_address>& local) {
+  const std::vector<config::socket_address>& bound = transport == config::transport::udp ? udp_bound_ : tcp_bound_;
+  std::optional<std::size_t> index;
+  std::optional<base::ip_address> source;
+  if (local) {
+    index = listener_at(bound, *local);
+    if (!is_wildcard(local->address)) source = local->address;
+  }
+  if (!index) index = listener_towards(bound, ip, source = source_towards(ip));
+  if (!index) return std::nullopt;
+  if (!is_wildcard(bound[*index].address)) source = bound[*index].address;
+  if (!source) source = source_towards(ip);
+  return sending_from{*index, source};
+}
+
+bool call_transport::has_listener_for(const base::ip_address& ip) const {
+  return listener_towards(udp_bound_, ip, std::nullopt) || listener_towards(tcp_bound_, ip, std::nullopt);
+}
+
+std::optional<config::socket_address> call_transport::local_towards(const b2bua::destination& to) {
+  if (to.local && !is_wildcard(to.local->address)) return to.local;
+  auto ip = literal_host(to.host);
+  if (!ip) {  // a name: known once resolved
+    const auto it = names_.find(to.host);
+    if (it == names_.end() || it->second.addresses.empty() || it->second.expires <= clock_.steady_now()) {
+      return std::nullopt;
+    }
+    ip = it->second.addresses.front();
+  }
+  const auto from = choose(to.transport, *ip, to.local);
+  if (!from) return std::nullopt;
+  const auto& bound = to.transport == config::transport::udp ? udp_bound_ : tcp_bound_;
+  const std::uint16_t port = bound[from->listener].port;
+  if (from->source) return config::socket_address{*from->source, port};
+  return config::socket_address{bound[from->listener].address, port};
 }
 
 }  // namespace tollgate::switch_

@@ -1,6 +1,7 @@
-// The call dispatcher's sender over the switch's real transports: UDP from the listening
-// socket of the destination's address family, TCP on the connection with the peer or a new
-// outbound one. Destinations given by name (routing gateways) are resolved asynchronously,
+// The call dispatcher's sender over the switch's real transports: UDP from the listen socket
+// the destination's `local` names, or else the one bound to the source address the kernel
+// chooses towards the destination (listener_choice); TCP on the connection with the peer or
+// a new outbound one bound to that address. Destinations given by name (routing gateways) are resolved asynchronously,
 // kept for `name_lifetime`, and fail the call (transport_failed) when they do not resolve.
 #pragma once
 
@@ -39,9 +40,11 @@ public:
                  failure_handler on_failure);
 
   void send(const b2bua::destination& to, std::string text, std::uint64_t call) override;
-  /// The listener of the callee's transport and family; for a wildcard listener the local
-  /// address the kernel would use towards the caller (the address the INVITE came to).
-  local_address local_for(const peer& caller, const b2bua::destination& callee) override;
+  /// `to.local` when it names a specific address; otherwise the listener of `to`'s transport
+  /// chosen by listener_towards with the kernel's source address towards `to`, on a
+  /// wildcard listener that source address with the listener's port. nullopt for a name
+  /// that has not resolved yet, or when no listener fits.
+  std::optional<config::socket_address> local_towards(const b2bua::destination& to) override;
 
   const call_transport_counters& counters() const { return counters_; }
   /// `ip`:`port` answered ICMP port unreachable: every call that sent there over UDP in the
@@ -70,8 +73,17 @@ private:
   void remember_udp(const base::ip_address& ip, const b2bua::destination& to, std::uint64_t call);
   void fail(const b2bua::destination& to, std::uint64_t call);
   void resolve(const b2bua::destination& to, std::string text, std::uint64_t call);
-  udp_transport* udp_for(const base::ip_address& ip) const;
-  tcp_transport* tcp_for(const base::ip_address& ip) const;
+  /// The kernel's source address towards `remote`, from a bounded cache.
+  std::optional<base::ip_address> source_towards(const base::ip_address& remote);
+  /// The listener index of `transport` and the source address for a message to `ip` whose
+  /// destination says `local` (pinned or chosen before), or chosen now.
+  struct sending_from {
+    std::size_t listener = 0;
+    std::optional<base::ip_address> source;  // set on wildcard listeners
+  };
+  std::optional<sending_from> choose(config::transport transport, const base::ip_address& ip,
+                                     const std::optional<config::socket_address>& local);
+  bool has_listener_for(const base::ip_address& ip) const;
 
   boost::asio::io_context& io_;
   const std::vector<std::unique_ptr<udp_transport>>& udp_;
@@ -79,7 +91,9 @@ private:
   const base::clock& clock_;
   failure_handler on_failure_;
   std::unordered_map<std::string, resolution> names_;
-  std::unordered_map<base::ip_address, base::ip_address> source_towards_;  // bounded cache
+  const std::vector<config::socket_address> udp_bound_;  // the listeners' addresses, in order
+  const std::vector<config::socket_address> tcp_bound_;
+  std::unordered_map<base::ip_address, std::optional<base::ip_address>> source_towards_;  // bounded cache
   /// Recent UDP sends of calls by "ip port", to find whose destination an ICMP error names
   /// (bounded: entries older than unreachable_window go, and at most a few per destination).
   std::unordered_map<std::string, std::vector<udp_send>> recent_udp_;

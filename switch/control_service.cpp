@@ -44,6 +44,12 @@ wire::response control_service::on_command(const wire::request& request, const a
     return wire::response::success(
         id, {{"tracing", true}, {"filter", to_json(filter)}, {"queue_bytes", trace_.limits().queue_bytes}});
   }
+  if (std::holds_alternative<wire::trace_stop_request>(request.what)) {
+    const auto totals = trace_.unsubscribe(from.connection);
+    if (!totals) return wire::response::failure(id, "no trace on this connection");
+    log_trace_end(from, *totals, "stopped");
+    return wire::response::success(id, {{"stopped", true}, {"delivered", totals->delivered}, {"dropped", totals->dropped}});
+  }
   if (std::holds_alternative<wire::reload_request>(request.what)) {
     const reload_result r = hooks_.reload();
     if (!r.ok()) {
@@ -55,7 +61,7 @@ wire::response control_service::on_command(const wire::request& request, const a
   }
   return wire::response::failure(id, std::string(wire::command_name(request.what)) +
                                          " is a command of the agent's socket; the switch answers status, "
-                                         "registrations, trace and reload");
+                                         "registrations, trace, trace_stop and reload");
 }
 
 std::vector<policy::decision> control_service::on_switch_connected(const agent::peer&) { return {}; }
@@ -69,6 +75,13 @@ void control_service::on_bad_line(const agent::peer& from, const wire::line_reje
   spdlog::warn("control socket: bad line from {} ({}): {}", from.user_name, wire::to_string(why.kind), why.message);
 }
 
-void control_service::on_disconnected(const agent::peer& from, std::string_view) { trace_.unsubscribe(from.connection); }
+void control_service::on_disconnected(const agent::peer& from, std::string_view) {
+  if (const auto totals = trace_.unsubscribe(from.connection)) log_trace_end(from, *totals, "closed");
+}
+
+void control_service::log_trace_end(const agent::peer& from, const trace_counters& totals, std::string_view how) {
+  spdlog::info("control socket: the trace of {} {}: {} message(s) delivered, {} dropped", from.user_name, how,
+               totals.delivered, totals.dropped);
+}
 
 }  // namespace tollgate::switch_

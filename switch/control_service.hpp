@@ -51,6 +51,8 @@ public:
   void on_disconnected(const agent::peer& from, std::string_view why) override;
 
 private:
+  void log_trace_end(const agent::peer& from, const trace_counters& totals, std::string_view how);
+
   control_hooks hooks_;
   agent::socket_server server_;
   trace_service trace_;

@@ -10,11 +10,12 @@ endpoint_directory::endpoint_directory(std::shared_ptr<const config::config> c) 
     by_name_.emplace(ep.name, &ep);
     if (!ep.password.empty()) {
       store->add_password(ep.name, ep.password);
-      continue;
+    } else {
+      // The config loader checked the HA1 text; a failure here would be a broken invariant.
+      if (!ep.ha1_md5.empty()) (void)store->add_ha1(ep.name, sip::digest_algorithm::md5, ep.ha1_md5);
+      if (!ep.ha1_sha256.empty()) (void)store->add_ha1(ep.name, sip::digest_algorithm::sha256, ep.ha1_sha256);
     }
-    // The config loader checked the HA1 text; a failure here would be a broken invariant.
-    if (!ep.ha1_md5.empty()) (void)store->add_ha1(ep.name, sip::digest_algorithm::md5, ep.ha1_md5);
-    if (!ep.ha1_sha256.empty()) (void)store->add_ha1(ep.name, sip::digest_algorithm::sha256, ep.ha1_sha256);
+    if (!ep.digest_algorithms.empty()) store->set_algorithms(ep.name, sip::parse_digest_algorithms(ep.digest_algorithms));
   }
   for (const auto& g : config_->mapping_gateways) {
     if (g.auth != config::gateway_auth::password || by_name_.contains(g.username)) continue;

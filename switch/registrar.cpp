@@ -35,7 +35,7 @@ sip_outcome registrar::on_register(const sip::message& request, const peer& from
   }
   const auto challenge = [&](bool stale) {
     sip_outcome out;
-    out.response = challenge_response(request, from, digest_.challenge(settings_.mode, "REGISTER", from.ip, now, stale));
+    out.response = challenge_response(request, from, digest_.challenge(settings_.mode, "REGISTER", from.ip, now, stale, endpoint));
     return out;
   };
   if (credentials.empty()) return challenge(false);

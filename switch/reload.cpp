@@ -24,10 +24,7 @@ startup_settings effective_settings(const config::config& c, const socket_overri
 
 sip::digest_server_config digest_config(const config::config& c) {
   sip::digest_server_config d;
-  d.algorithms.clear();
-  for (const auto& name : c.sip.digest_algorithms) {
-    if (const auto a = sip::parse_digest_algorithm(name)) d.algorithms.push_back(*a);
-  }
+  d.algorithms = sip::parse_digest_algorithms(c.sip.digest_algorithms);
   if (d.algorithms.empty()) d.algorithms.push_back(sip::digest_algorithm::md5);
   d.nonce_lifetime = c.sip.nonce_lifetime;
   return d;

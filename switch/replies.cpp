@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "sip/digest_credentials.hpp"
+#include "sip/digest_reply.hpp"
 
 namespace tollgate::switch_ {
 
@@ -14,20 +15,10 @@ sip::response_builder reply(const sip::message& request, const peer& from, int s
 }
 
 std::string challenge_response(const sip::message& request, const peer& from, const sip::digest_challenges& challenges) {
-  auto b = reply(request, from, challenges.status);
-  for (const auto& value : challenges.values) b.header(challenges.header_name, value);
-  return b.build();
+  return sip::challenge_reply(request, from.ip, from.port, challenges);
 }
 
-std::vector<std::string_view> credentials_of(const sip::message& request) {
-  std::vector<std::string_view> out;
-  for (const auto& field : request.headers()) {
-    if (field.id == sip::header_id::authorization || field.id == sip::header_id::proxy_authorization) {
-      out.push_back(field.value);
-    }
-  }
-  return out;
-}
+std::vector<std::string_view> credentials_of(const sip::message& request) { return sip::credential_values(request); }
 
 std::string claimed_endpoint(const sip::message& request, const std::vector<std::string_view>& credentials) {
   for (const auto value : credentials) {

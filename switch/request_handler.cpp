@@ -133,7 +133,10 @@ sip_outcome request_handler::on_other_request(const sip::message& m, const peer&
   // (INVITEs reach this only when no call dispatcher is attached.)
   const auto credentials = credentials_of(m);
   const auto challenge = [&](bool stale) {
-    out.response = challenge_response(m, from, digest_.challenge(registrar_.settings().mode, m.method_text(), from.ip, now, stale));
+    const auto from_header = m.from();
+    const std::string user = from_header ? std::string(from_header->address.user) : std::string();
+    out.response =
+        challenge_response(m, from, digest_.challenge(registrar_.settings().mode, m.method_text(), from.ip, now, stale, user));
     return out;
   };
   if (credentials.empty()) return challenge(false);

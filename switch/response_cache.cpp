@@ -27,30 +27,4 @@ std::optional<std::string> transaction_key_of(const sip::message& request) {
   return sip::server_transaction_key(id);
 }
 
-const std::string* response_cache::find(const std::string& key, base::timestamp now) const {
-  const auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.expires <= now) return nullptr;
-  return &it->second.response;
-}
-
-void response_cache::put(std::string key, std::string response, base::timestamp now) {
-  prune(now);
-  while (entries_.size() >= capacity_ && !order_.empty()) {
-    entries_.erase(order_.front());
-    order_.pop_front();
-  }
-  const auto [it, inserted] = entries_.insert_or_assign(key, entry{std::move(response), now + lifetime_});
-  (void)it;
-  if (inserted) order_.push_back(std::move(key));
-}
-
-void response_cache::prune(base::timestamp now) {
-  while (!order_.empty()) {
-    const auto it = entries_.find(order_.front());
-    if (it != entries_.end() && it->second.expires > now) break;
-    if (it != entries_.end()) entries_.erase(it);
-    order_.pop_front();
-  }
-}
-
 }  // namespace tollgate::switch_

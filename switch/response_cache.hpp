@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "base/clock.hpp"
+#include "base/expiring_cache.hpp"
 #include "sip/message.hpp"
 
 namespace tollgate::switch_ {
@@ -18,28 +17,12 @@ namespace tollgate::switch_ {
 /// the request lacks what the key needs.
 std::optional<std::string> transaction_key_of(const sip::message& request);
 
-/// Invariant: `order_` lists every key of `entries_` once, oldest first, so expiry and the
-/// size bound drop the oldest transactions first.
-class response_cache {
+/// The final response of each recent server transaction, by transaction key; 32 s (64*T1),
+/// as long as the client may retransmit.
+class response_cache : public base::expiring_cache<std::string> {
 public:
   explicit response_cache(std::size_t capacity = 65536, base::millis lifetime = base::millis{32000})
-      : capacity_(capacity), lifetime_(lifetime) {}
-
-  /// The response kept for `key`, if the transaction is still remembered at `now`.
-  const std::string* find(const std::string& key, base::timestamp now) const;
-  void put(std::string key, std::string response, base::timestamp now);
-  void prune(base::timestamp now);
-  std::size_t size() const { return entries_.size(); }
-
-private:
-  struct entry {
-    std::string response;
-    base::timestamp expires;
-  };
-  std::size_t capacity_;
-  base::millis lifetime_;
-  std::unordered_map<std::string, entry> entries_;
-  std::deque<std::string> order_;
+      : expiring_cache(capacity, lifetime) {}
 };
 
 }  // namespace tollgate::switch_

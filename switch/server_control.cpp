@@ -49,6 +49,17 @@ wire::json cdr_status_json(const cdr_spool& spool, base::timestamp now) {
   return j;
 }
 
+wire::json calls_status_json(const call_dispatcher& calls) {
+  const auto& c = calls.counters();
+  return {{"in_progress", calls.active()},
+          {"attempted", c.attempted},
+          {"answered", c.answered},
+          {"failed", c.failed},
+          {"illegal", c.illegal},
+          {"overloaded", c.overloaded},
+          {"overloaded_source", c.overloaded_source}};
+}
+
 }  // namespace
 
 wire::json server::tcp_status_json() const {
@@ -91,6 +102,7 @@ wire::json server::status_json() const {
           {"bindings", bindings_.size()},
           {"tcp", tcp_status_json()},
           {"descriptors", descriptors_json()},
+          {"calls", calls_status_json(*calls_)},
           {"cdr", cdr_status_json(calls_->cdrs(), clock_.now())}};
 }
 

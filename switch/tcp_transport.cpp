@@ -61,12 +61,27 @@ public:
     ++owner_.counters_.evicted;
     finish();
   }
-  /// Opens an outbound connection to from(); queued writes go once it is up.
-  void connect() {
+  /// Opens an outbound connection to from(), from `source` (port 0) when given so that it
+  /// leaves from that address's interface; queued writes go once it is up.
+  void connect(const std::optional<base::ip_address>& source) {
     connecting_ = true;
     arm_idle();
-    socket_.async_connect(tcp::endpoint(to_asio(from_.ip), from_.port),
-                          [self = shared_from_this()](const boost::system::error_code& ec) {
+    const tcp::endpoint to(to_asio(from_.ip), from_.port);
+    if (source) {
+      boost::system::error_code ec;
+      socket_.open(to.protocol(), ec);
+      if (!ec) socket_.bind(tcp::endpoint(to_asio(*source), 0), ec);
+      if (ec) {
+        spdlog::warn("tcp connect to {} from {}: {}", to.address().to_string(), source->to_string(), ec.message());
+        asio::post(socket_.get_executor(), [self = shared_from_this()] {
+          if (self->closed_) return;
+          ++self->owner_.counters_.connect_failures;
+          self->finish();
+        });
+        return;
+      }
+    }
+    socket_.async_connect(to, [self = shared_from_this()](const boost::system::error_code& ec) {
                             if (self->closed_) return;
                             self->connecting_ = false;
                             if (ec) {
@@ -74,6 +89,7 @@ public:
                               self->finish();
                               return;
                             }
+                            self->learn_local();
                             self->do_read();
                             if (!self->queue_.empty()) self->do_write();
                           });
@@ -94,6 +110,12 @@ public:
     socket_.close(ignored);
   }
   const peer& from() const { return from_; }
+  /// The connection's local end, which requests on it arrived at.
+  void learn_local() {
+    boost::system::error_code ec;
+    const auto local = socket_.local_endpoint(ec);
+    if (!ec) from_.local = socket_address_of(local);
+  }
 
 private:
   static sip::parse_options unvalidated() {
@@ -350,6 +372,7 @@ void tcp_transport::admit(tcp::socket socket) {
   ++counters_.accepted;
   enable_keepalive(socket);
   auto c = std::make_shared<tcp_connection>(*this, std::move(socket), from);
+  c->learn_local();
   connections_.emplace(c.get(), c);
   admission_.add(id_of(c.get()), from.ip, clock_.steady_now());
   by_peer_[{from.ip, from.port}] = c.get();
@@ -371,7 +394,7 @@ void tcp_transport::forget(tcp_connection* c) {
 }
 
 bool tcp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std::string bytes,
-                            std::function<void()> on_failure) {
+                            std::function<void()> on_failure, const std::optional<base::ip_address>& source) {
   if (!acceptor_.is_open()) return false;
   if (const auto it = by_peer_.find({ip, port}); it != by_peer_.end()) {
     it->second->send(std::move(bytes), std::move(on_failure));
@@ -387,7 +410,12 @@ bool tcp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std:
   auto c = std::make_shared<tcp_connection>(*this, tcp::socket(acceptor_.get_executor()), to, true);
   connections_.emplace(c.get(), c);
   by_peer_[{ip, port}] = c.get();
-  c->connect();  // first: the bytes queue behind the connect
+  // A listener bound to one address connects from it; a wildcard one from `source`, the
+  // address its caller chose (or, without one, wherever the kernel's route says).
+  std::optional<base::ip_address> from = source;
+  if (!local_.address().is_unspecified()) from = local_ip();
+  if (from && (from->is_v4() != ip.is_v4() || to_asio(*from).is_unspecified())) from.reset();
+  c->connect(from);  // first: the bytes queue behind the connect
   c->send(std::move(bytes), std::move(on_failure));
   return true;
 }

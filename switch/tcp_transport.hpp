@@ -82,9 +82,12 @@ public:
   base::ip_address local_ip() const;
   bool is_v6() const;
   /// Sends on the connection with (ip, port) as its peer, or on a new outbound connection
-  /// (idle-closed like the others). `on_failure` is posted if the connection fails before
-  /// the bytes are written. False when no connection can be had (stopped, over the limits).
-  bool send_to(const base::ip_address& ip, std::uint16_t port, std::string bytes, std::function<void()> on_failure);
+  /// (idle-closed like the others) bound to this listener's address, or on a wildcard
+  /// listener to `source`, port 0, before it connects. `on_failure` is posted if the
+  /// connection fails before the bytes are written. False when no connection can be had
+  /// (stopped, over the limits).
+  bool send_to(const base::ip_address& ip, std::uint16_t port, std::string bytes, std::function<void()> on_failure,
+               const std::optional<base::ip_address>& source = std::nullopt);
   std::size_t connections() const { return connections_.size(); }
   const tcp_counters& counters() const { return counters_; }
 

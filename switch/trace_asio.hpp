@@ -14,13 +14,12 @@ config::socket_address socket_address_of(const Endpoint& e) {
   return {from_asio(e.address()), e.port()};
 }
 
-/// A datagram received from or sent to `remote` on `socket`.
-inline void trace_udp(trace_tap::direction dir, const boost::asio::ip::udp::socket& socket,
+/// A datagram received from or sent to `remote` at the local address `local` (the address
+/// it arrived at or left from, not a wildcard the socket may be bound to).
+inline void trace_udp(trace_tap::direction dir, const config::socket_address& local,
                       const boost::asio::ip::udp::endpoint& remote, std::string_view bytes) {
   if (!trace_tap::active()) return;
-  boost::system::error_code ec;
-  const auto local = socket.local_endpoint(ec);
-  trace_tap::on_message(dir, config::transport::udp, socket_address_of(local), socket_address_of(remote), bytes);
+  trace_tap::on_message(dir, config::transport::udp, local, socket_address_of(remote), bytes);
 }
 
 /// A message read from or written to a connected TCP socket.

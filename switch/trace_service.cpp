@@ -12,13 +12,18 @@ std::optional<std::string> trace_service::subscribe(std::uint64_t connection, tr
   if (subscribers_.size() >= limits_.max_subscribers && !subscribers_.contains(connection)) {
     return "too many traces at once (at most " + std::to_string(limits_.max_subscribers) + ")";
   }
-  subscribers_[connection] = subscriber{std::move(filter), 0};
+  subscribers_[connection] = subscriber{std::move(filter), 0, {}};
   trace_tap::install(this);
   return std::nullopt;
 }
 
-void trace_service::unsubscribe(std::uint64_t connection) {
-  if (subscribers_.erase(connection) > 0 && subscribers_.empty()) trace_tap::install(nullptr);
+std::optional<trace_counters> trace_service::unsubscribe(std::uint64_t connection) {
+  const auto it = subscribers_.find(connection);
+  if (it == subscribers_.end()) return std::nullopt;
+  const trace_counters totals = it->second.totals;
+  subscribers_.erase(it);
+  if (subscribers_.empty()) trace_tap::install(nullptr);
+  return totals;
 }
 
 void trace_service::clear() {
@@ -39,15 +44,18 @@ void trace_service::on_message(const trace_tap::message_view& m) {
     if (s.unreported_drops > 0) {
       if (!offer_(connection, dropped_line(s.unreported_drops, *now), limits_.queue_bytes)) {
         ++s.unreported_drops;
+        ++s.totals.dropped;
         ++counters_.dropped;
         continue;
       }
       s.unreported_drops = 0;
     }
     if (offer_(connection, line, limits_.queue_bytes)) {
+      ++s.totals.delivered;
       ++counters_.delivered;
     } else {
       ++s.unreported_drops;
+      ++s.totals.dropped;
       ++counters_.dropped;
     }
   }

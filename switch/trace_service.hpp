@@ -41,8 +41,9 @@ public:
   /// Starts sending `connection` the messages that pass `filter`. Returns the reason when
   /// it cannot (too many subscribers).
   std::optional<std::string> subscribe(std::uint64_t connection, trace_filter filter);
-  /// Stops (the connection closed); unknown connections are ignored.
-  void unsubscribe(std::uint64_t connection);
+  /// Stops (trace_stop, or the connection closed) and returns what the trace counted;
+  /// nullopt for a connection that was not tracing.
+  std::optional<trace_counters> unsubscribe(std::uint64_t connection);
   /// Stops every trace (the socket stopped).
   void clear();
 
@@ -56,6 +57,7 @@ private:
   struct subscriber {
     trace_filter filter;
     std::uint64_t unreported_drops = 0;  // told to the subscriber with its next line
+    trace_counters totals;               // this trace's own, for its end
   };
 
   const base::clock& clock_;

@@ -11,12 +11,21 @@
 #include <spdlog/spdlog.h>
 
 #include "switch/asio_address.hpp"
+#include "switch/packet_info.hpp"
 #include "switch/trace_asio.hpp"
 
 namespace tollgate::switch_ {
 
 namespace asio = boost::asio;
 using asio::ip::udp;
+
+namespace {
+
+// Datagrams read per wake-up before the socket goes back to the event loop, so that a
+// flood on one listener does not starve the others and the timers.
+constexpr int max_datagrams_per_wake = 64;
+
+}  // namespace
 
 std::variant<std::unique_ptr<udp_transport>, std::error_code> udp_transport::open(asio::io_context& io,
                                                                                    const config::socket_address& local,
@@ -40,13 +49,15 @@ std::variant<std::unique_ptr<udp_transport>, std::error_code> udp_transport::ope
     if (::setsockopt(socket.native_handle(), v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_RECVERR : IP_RECVERR, &on, sizeof on) != 0) {
       return std::error_code(errno, std::system_category());
     }
+    if (const auto pktinfo = packet_info::enable(socket.native_handle(), v6)) return pktinfo;
   }
   if (ec) return std::error_code(ec.value(), std::system_category());
   return std::unique_ptr<udp_transport>(new udp_transport(std::move(socket), std::move(on_datagram)));
 }
 
 udp_transport::udp_transport(udp::socket socket, handler on_datagram)
-    : socket_(std::move(socket)), local_(bound_endpoint(socket_)), on_datagram_(std::move(on_datagram)) {}
+    : socket_(std::move(socket)), local_(bound_endpoint(socket_)), wildcard_(local_.address().is_unspecified()),
+      on_datagram_(std::move(on_datagram)) {}
 
 void udp_transport::stop() {
   boost::system::error_code ignored;
@@ -59,27 +70,42 @@ base::ip_address udp_transport::local_ip() const { return from_asio(local_.addre
 
 bool udp_transport::is_v6() const { return local_.address().is_v6(); }
 
-std::error_code udp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std::string_view bytes) {
+std::error_code udp_transport::send_to(const base::ip_address& ip, std::uint16_t port, std::string_view bytes,
+                                      const std::optional<base::ip_address>& source) {
   udp::endpoint to(to_asio(ip), port);
   if (is_v6() && to.address().is_v4()) {
     to = udp::endpoint(asio::ip::make_address_v6(asio::ip::v4_mapped, to.address().to_v4()), port);
   }
-  boost::system::error_code ec;
-  send_datagram(to, bytes, ec);
+  // Only a wildcard socket needs the source set, and only one of its own family.
+  const bool set_source = wildcard_ && source && source->is_v4() != is_v6() && !to_asio(*source).is_unspecified();
+  const std::error_code ec = send_datagram(to, bytes, set_source ? &*source : nullptr);
   if (ec) {
     if (send_errors_++ == 0) spdlog::warn("udp send to {}: {}", to.address().to_string(), ec.message());
-    return std::error_code(ec.value(), std::system_category());
+    return ec;
   }
-  trace_udp(trace_tap::direction::out, socket_, to, bytes);
+  if (trace_tap::active()) {
+    const base::ip_address from = set_source ? *source : local_ip();
+    trace_udp(trace_tap::direction::out, {from, local_port()}, to, bytes);
+  }
   return {};
 }
 
-void udp_transport::send_datagram(const udp::endpoint& to, std::string_view bytes, boost::system::error_code& ec) {
-  socket_.send_to(asio::buffer(bytes.data(), bytes.size()), to, 0, ec);
-  if (ec == asio::error::connection_refused) {
+std::error_code udp_transport::send_datagram(const udp::endpoint& to, std::string_view bytes,
+                                             const base::ip_address* source) {
+  for (int attempt = 0;; ++attempt) {
+    iovec iov{const_cast<char*>(bytes.data()), bytes.size()};
+    msghdr m{};
+    m.msg_name = const_cast<sockaddr*>(to.data());
+    m.msg_namelen = static_cast<socklen_t>(to.size());
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    alignas(cmsghdr) char control[packet_info::control_size];
+    if (source != nullptr) packet_info::set_source(m, control, *source);
+    if (::sendmsg(socket_.native_handle(), &m, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) return {};
+    const int error = errno;
+    if (error == EINTR) continue;
+    if (error != ECONNREFUSED || attempt > 0) return {error, std::system_category()};
     drain_errors();
-    ec.clear();
-    socket_.send_to(asio::buffer(bytes.data(), bytes.size()), to, 0, ec);
   }
 }
 
@@ -117,19 +143,44 @@ void udp_transport::drain_errors() {
 }
 
 void udp_transport::do_receive() {
-  socket_.async_receive_from(asio::buffer(buffer_), sender_,
-                             [this](const boost::system::error_code& ec, std::size_t n) { on_receive(ec, n); });
+  socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) { on_readable(ec); });
 }
 
-void udp_transport::on_receive(const boost::system::error_code& ec, std::size_t n) {
-  if (ec == asio::error::operation_aborted) return;
-  if (ec) drain_errors();  // an ICMP error surfaced on the receive (IP_RECVERR)
-  if (!ec) {
-    const peer from{config::transport::udp, from_asio(sender_.address()), sender_.port()};
-    trace_udp(trace_tap::direction::in, socket_, sender_, std::string_view(buffer_.data(), n));
-    if (auto out = on_datagram_(std::string_view(buffer_.data(), n), from)) (void)send_to(out->ip, out->port, out->bytes);
+void udp_transport::on_readable(const boost::system::error_code& ec) {
+  if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
+  for (int i = 0; i < max_datagrams_per_wake; ++i) {
+    if (!receive_one()) break;
   }
   do_receive();
+}
+
+bool udp_transport::receive_one() {
+  sockaddr_storage sender{};
+  iovec iov{buffer_.data(), buffer_.size()};
+  alignas(cmsghdr) char control[packet_info::control_size];
+  msghdr m{};
+  m.msg_name = &sender;
+  m.msg_namelen = sizeof sender;
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  const ssize_t n = ::recvmsg(socket_.native_handle(), &m, MSG_DONTWAIT);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+    if (errno != EINTR) drain_errors();  // an ICMP error surfaced on the receive (IP_RECVERR)
+    return true;
+  }
+  if (m.msg_namelen > sizeof sender) return true;
+  udp::endpoint remote;
+  std::memcpy(remote.data(), &sender, m.msg_namelen);
+  remote.resize(m.msg_namelen);
+  const std::string_view datagram(buffer_.data(), static_cast<std::size_t>(n));
+  peer from{config::transport::udp, from_asio(remote.address()), remote.port()};
+  from.local = {packet_info::destination_of(m).value_or(local_ip()), local_port()};
+  trace_udp(trace_tap::direction::in, from.local, remote, datagram);
+  if (auto out = on_datagram_(datagram, from)) (void)send_to(out->ip, out->port, out->bytes, from.local.address);
+  return true;
 }
 
 }  // namespace tollgate::switch_

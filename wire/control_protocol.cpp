@@ -118,6 +118,7 @@ command decode_command(const std::string& name, const input& o) {
   }
   if (name == "reload") return reload_request{};
   if (name == "registrations") return registrations_request{};
+  if (name == "trace_stop") return trace_stop_request{};
   if (name == "trace") {
     trace_request r;
     if (const std::string ip = optional_string_field(o, "ip"); !ip.empty()) {
@@ -189,7 +190,7 @@ std::string_view command_name(const command& c) {
       "status",       "blacklist_list", "blacklist_add", "blacklist_del", "blacklist_flush",
       "whitelist_list", "whitelist_add", "whitelist_del", "suspend_list", "suspend_clear",
       "param_list",   "param_get",      "param_set",     "audit",         "reload",
-      "registrations", "trace"};
+      "registrations", "trace",         "trace_stop"};
   return names[c.index()];
 }
 

@@ -66,12 +66,15 @@ struct trace_request {
   std::string endpoint;                // From, To or Contact user, or the digest username
   std::string call_id;
 };
+/// Ends the trace on this connection (switch socket only). Its answer comes after every
+/// trace line already queued, with the trace's exact totals: {"delivered", "dropped"}.
+struct trace_stop_request {};
 
 using command = std::variant<status_request, blacklist_list_request, blacklist_add_request, blacklist_del_request,
                              blacklist_flush_request, whitelist_list_request, whitelist_add_request,
                              whitelist_del_request, suspend_list_request, suspend_clear_request, param_list_request,
                              param_get_request, param_set_request, audit_request, reload_request,
-                             registrations_request, trace_request>;
+                             registrations_request, trace_request, trace_stop_request>;
 
 /// The protocol name of a command: "status", "blacklist_add", …
 std::string_view command_name(const command& c);

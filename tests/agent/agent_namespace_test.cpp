@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 using namespace tollgate::netfilter::test;
@@ -60,18 +61,6 @@ std::string output_of(const std::string& command) {
   return out;
 }
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "tollgate-inspector-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    path = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 /// A child process, its output appended to a log; killed with SIGKILL and reaped when destroyed.
 class process {
@@ -125,21 +114,21 @@ std::string options_from(const std::string& user_agent, const std::string& call_
 /// Namespaces, a temp dir, the responder on 5060 in the server namespace, and the agent.
 struct agent_world {
   netns_pair ns;
-  temp_dir dir;
+  tollgate::test::temp_dir dir{"tollgate-inspector"};
   std::unique_ptr<process> responder;
   std::unique_ptr<process> agent;
   std::size_t starts = 0;
 
   agent_world() {
     REQUIRE(ns.ok());
-    std::ofstream(dir.path / "tollgate.toml") << "[agent]\n"
-                                              << "socket = \"" << (dir.path / "agent.sock").string() << "\"\n"
-                                              << "state_dir = \"" << dir.path.string() << "\"\n"
+    std::ofstream(dir.path() / "tollgate.toml") << "[agent]\n"
+                                              << "socket = \"" << (dir.path() / "agent.sock").string() << "\"\n"
+                                              << "state_dir = \"" << dir.path().string() << "\"\n"
                                               << "queue = 0\nsip_ports = [5060]\n";
     responder = std::make_unique<process>(
         std::vector<std::string>{"ip", "netns", "exec", ns.server(), "/usr/bin/python3",
                                  source_dir + "/tests/agent/sip_responder.py", switch_log().string()},
-        dir.path / "responder.err");
+        dir.path() / "responder.err");
     REQUIRE(wait_for([&] { return read_text(switch_log()).find("\"ready\"") != std::string::npos; }, 10s));
   }
   ~agent_world() {
@@ -147,14 +136,14 @@ struct agent_world {
     responder.reset();
   }
 
-  fs::path switch_log() const { return dir.path / "switch.jsonl"; }
-  fs::path agent_log() const { return dir.path / "agent.log"; }
+  fs::path switch_log() const { return dir.path() / "switch.jsonl"; }
+  fs::path agent_log() const { return dir.path() / "agent.log"; }
 
   /// Starts tollgate-agent and waits until its table exists and its loop serves.
   void start_agent() {
     agent = std::make_unique<process>(
         std::vector<std::string>{"ip", "netns", "exec", ns.server(), agent_binary, "--config",
-                                 (dir.path / "tollgate.toml").string(), "--state-dir", dir.path.string()},
+                                 (dir.path() / "tollgate.toml").string(), "--state-dir", dir.path().string()},
         agent_log());
     ++starts;
     REQUIRE(wait_for([&] { return run("ip netns exec " + ns.server() + " nft list table inet tollgate") == 0; }, 20s));
@@ -184,9 +173,9 @@ struct agent_world {
   std::string sipp_register(const std::string& source) const { return sipp("register", source); }
   /// Rewrites the config with one [parameters] line and sends SIGHUP.
   void reload_with(const std::string& parameter_line) {
-    std::ofstream(dir.path / "tollgate.toml") << "[agent]\n"
-                                              << "socket = \"" << (dir.path / "agent.sock").string() << "\"\n"
-                                              << "state_dir = \"" << dir.path.string() << "\"\n"
+    std::ofstream(dir.path() / "tollgate.toml") << "[agent]\n"
+                                              << "socket = \"" << (dir.path() / "agent.sock").string() << "\"\n"
+                                              << "state_dir = \"" << dir.path().string() << "\"\n"
                                               << "queue = 0\nsip_ports = [5060]\n"
                                               << "[parameters]\n" << parameter_line << "\n";
     REQUIRE(agent->signal(SIGHUP));
@@ -270,7 +259,7 @@ TEST_CASE("the agent refuses to start when its queue is bound by someone else", 
   auto holder = inside(w.ns.server(), [] { return netfilter::queue_receiver::open(netfilter::queue_config{}); });
   REQUIRE(holder);
   process agent({"ip", "netns", "exec", w.ns.server(), agent_binary, "--config",
-                 (w.dir.path / "tollgate.toml").string(), "--state-dir", w.dir.path.string()},
+                 (w.dir.path() / "tollgate.toml").string(), "--state-dir", w.dir.path().string()},
                 w.agent_log());
   CHECK(agent.exit_code(20s) == std::optional<int>(1));
   const auto log = read_text(w.agent_log());

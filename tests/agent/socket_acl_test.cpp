@@ -28,7 +28,8 @@ TEST_CASE("the socket ACL: owner, group, the admin group, mask and other, as the
 }
 
 TEST_CASE("the ACL is set on a file and leaves its mode", "[agent][socket_acl]") {
-  const auto dir = agent::test::make_temp_dir();
+  const tollgate::test::temp_dir scratch{"tollgate-socket", agent::test::socket_dir_mode};
+  const auto& dir = scratch.path();
   const auto path = dir / "file";
   std::ofstream(path) << "x";
   std::filesystem::permissions(path, std::filesystem::perms(0660));

@@ -238,7 +238,8 @@ TEST_CASE("a reader that does not keep up is disconnected without slowing the se
 }
 
 TEST_CASE("the socket file: mode, group, stale files, a live agent, unlinked at stop", "[agent][socket_server]") {
-  const auto dir = agent::test::make_temp_dir();
+  const tollgate::test::temp_dir scratch{"tollgate-socket", agent::test::socket_dir_mode};
+  const auto& dir = scratch.path();
   const auto path = dir / "run" / "agent.sock";
   agent::test::recording_handler handler;
   base::system_clock clock;
@@ -277,6 +278,15 @@ TEST_CASE("the socket file: mode, group, stale files, a live agent, unlinked at 
     CHECK_FALSE(server.start());
     line_client client(path);
     CHECK(client.connected());
+  }
+  SECTION("a path the socket cannot be made at is an error, not a silent start") {
+    // sysfs refuses to hold a socket even for root, as a directory the daemon's user may not
+    // write refuses it.
+    options.path = "/sys/tollgate-socket-server-test.sock";
+    socket_server server(io, options, handler, clock);
+    const auto ec = server.start();
+    CHECK(ec.value() == EPERM);
+    CHECK_FALSE(std::filesystem::exists(options.path));
   }
   SECTION("a file that is not a socket is left alone") {
     std::filesystem::create_directories(path.parent_path());

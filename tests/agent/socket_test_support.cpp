@@ -66,16 +66,8 @@ void recording_handler::on_disconnected(const peer&, std::string_view why) {
   changed();
 }
 
-std::filesystem::path make_temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "tollgate-socket-XXXXXX").string();
-  REQUIRE(mkdtemp(pattern.data()) != nullptr);
-  // Unprivileged test users must reach the socket inside.
-  std::filesystem::permissions(pattern, std::filesystem::perms(0755));
-  return pattern;
-}
-
 running_server::running_server(server_options options)
-    : dir_(make_temp_dir()), path_(dir_ / "agent.sock"), work_(boost::asio::make_work_guard(io_)) {
+    : path_(dir_.path() / "agent.sock"), work_(boost::asio::make_work_guard(io_)) {
   options.path = path_;
   server_ = std::make_unique<socket_server>(io_, std::move(options), handler, clock);
   const auto ec = server_->start();
@@ -92,8 +84,6 @@ running_server::~running_server() {
   work_.reset();
   thread_.join();
   server_.reset();
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
 }
 
 bool running_server::wait_connections(std::size_t n) {

@@ -20,6 +20,7 @@
 
 #include "agent/control_handler.hpp"
 #include "agent/socket_server.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace tollgate::agent::test {
 
@@ -61,7 +62,9 @@ private:
   std::condition_variable changed_;
 };
 
-std::filesystem::path make_temp_dir();
+
+/// Unprivileged test users must reach the sockets inside the test directories.
+inline constexpr std::filesystem::perms socket_dir_mode = std::filesystem::perms(0755);
 
 /// A socket_server on a socket in a fresh temp dir, its io_context on its own thread.
 class running_server {
@@ -89,12 +92,12 @@ public:
   bool wait_connections(std::size_t n);
 
   const std::filesystem::path& path() const { return path_; }
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
   recording_handler handler;
   base::system_clock clock;
 
 private:
-  std::filesystem::path dir_;
+  tollgate::test::temp_dir dir_{"tollgate-socket", socket_dir_mode};
   std::filesystem::path path_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;

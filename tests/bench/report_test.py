@@ -287,6 +287,33 @@ class RenderTest(unittest.TestCase):
         self.assertIn("No time series", text)
 
 
+class SoakTest(unittest.TestCase):
+    def test_plot_rows_give_rates_between_samples_and_mark_the_full_disk(self):
+        rows = report.soak_plot_rows(fixture(os.path.join("soak", "timeseries.csv")))
+        self.assertEqual(len(rows), 5)
+        t, switch_mb = rows[1][0], rows[1][1]
+        self.assertEqual(t, 5.0)
+        self.assertAlmostEqual(switch_mb, 12000 / 1024)
+        self.assertEqual(rows[1][7:], [4.0, 0.0, 0.0])  # 20 completed, 0 failed in 5 s
+        self.assertEqual(rows[2][9], 1.0)
+        # A sample the switch did not answer keeps the office's calls; its own columns are NaN.
+        self.assertTrue(all(v != v for v in (rows[3][1], rows[3][3], rows[3][6])))
+        self.assertEqual(rows[3][7:9], [16 / 5, 2 / 5])
+        self.assertTrue(all(v != v for v in rows[0][7:9]))
+
+    def test_a_series_without_time_is_refused(self):
+        with self.assertRaises(ValueError):
+            report.soak_plot_rows("phase,switch_rss_kb\nflood,1\n")
+
+    def test_the_report_has_the_soak_figures_and_says_when_it_did_not_run(self):
+        text = report.render(report.Inputs(FIXTURES), [], [("Hostile soak", "plots/soak.png")])
+        self.assertLess(text.index("## Key figures: the hostile soak"), text.index("## Components"))
+        self.assertEqual(row_of(text, "legit_call_success_rate_full_disk")[1], "0.933")
+        self.assertIn("(plots/soak.png)", text)
+        with tempfile.TemporaryDirectory() as empty:
+            self.assertIn("hostile soak was not available", report.render(report.Inputs(empty)))
+
+
 class PlotTest(unittest.TestCase):
     def test_render_writes_the_report_and_both_plots(self):
         with tempfile.TemporaryDirectory() as work:
@@ -296,7 +323,7 @@ class PlotTest(unittest.TestCase):
             self.assertEqual(result.returncode, 0, result.stderr)
             with open(md, encoding="utf-8") as f:
                 text = f.read()
-            for name in ("attack_packets.png", "legit_calls.png"):
+            for name in ("attack_packets.png", "legit_calls.png", "soak.png"):
                 with open(os.path.join(work, "plots", name), "rb") as f:
                     self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
                 self.assertIn(f"(plots/{name})", text)

@@ -25,7 +25,7 @@ const bad_case cases[] = {
      "tollgate.toml:1:1: unknown key realm (allowed: switch, agent, parameters, whitelist, inspector, endpoint, "
      "mapping_gateway, routing_gateway)"},
     {"[switch]\nlisen = []\n",
-     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer, tcp_max_connections, tcp_max_connections_per_source, tcp_idle_timeout, tcp_header_timeout, tcp_min_rate, tcp_v6_source_prefix)"},
+     "tollgate.toml:2:1: unknown key switch.lisen (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, max_calls, max_calls_per_source, digest_algorithms, control_socket, cdr_retention, cdr_buffer, tcp_max_connections, tcp_max_connections_per_source, tcp_idle_timeout, tcp_header_timeout, tcp_min_rate, tcp_v6_source_prefix)"},
     {"[agent]\nstatedir = \"/x\"\n",
      "tollgate.toml:2:1: unknown key agent.statedir (allowed: socket, state_dir, table, queue, sip_ports, metrics, "
      "audit_retention)"},
@@ -34,9 +34,9 @@ const bad_case cases[] = {
     {"[[endpoint]]\nname = \"1001\"\npasword = \"x\"\n",
      "tollgate.toml:1:1: endpoint[0] needs password, ha1_md5 or ha1_sha256\n"
      "tollgate.toml:3:1: unknown key endpoint[0].pasword (allowed: name, password, ha1_md5, ha1_sha256, allow, "
-     "max_bindings)"},
+     "max_bindings, digest_algorithms)"},
     {"[switch]\n[switch.tls]\nport = 5061\n",
-     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, digest_algorithms, control_socket, cdr_retention, cdr_buffer, tcp_max_connections, tcp_max_connections_per_source, tcp_idle_timeout, tcp_header_timeout, tcp_min_rate, tcp_v6_source_prefix)"},
+     "tollgate.toml:2:9: unknown key switch.tls (allowed: listen, realm, nonce_lifetime, gateway_no_response_timeout, max_calls, max_calls_per_source, digest_algorithms, control_socket, cdr_retention, cdr_buffer, tcp_max_connections, tcp_max_connections_per_source, tcp_idle_timeout, tcp_header_timeout, tcp_min_rate, tcp_v6_source_prefix)"},
     // Section shapes.
     {"switch = 5\n", "tollgate.toml:1:1: switch must be a table ([switch]), got integer"},
     {"[endpoint]\nname = \"1001\"\n",
@@ -111,6 +111,9 @@ const bad_case cases[] = {
     {"[switch]\ntcp_min_rate = -1\n", "tollgate.toml:2:1: switch.tcp_min_rate must be between 0 and 1000000 (got -1)"},
     {"[switch]\ntcp_v6_source_prefix = 16\n",
      "tollgate.toml:2:1: switch.tcp_v6_source_prefix must be between 32 and 128 (got 16)"},
+    {"[switch]\nmax_calls = 5\n", "tollgate.toml:2:1: switch.max_calls must be between 10 and 1000000 (got 5)"},
+    {"[switch]\nmax_calls_per_source = 0\n",
+     "tollgate.toml:2:1: switch.max_calls_per_source must be between 1 and 1000000 (got 0)"},
     // [parameters]
     {"[parameters]\nSS_ENDPOINTREGISTERRETRY = 0\n",
      "tollgate.toml:2:1: parameters.SS_ENDPOINTREGISTERRETRY must be between 1 and 100 (got 0)"},
@@ -152,6 +155,16 @@ const bad_case cases[] = {
     {"[[endpoint]]\nname = \"1001\"\npassword = \"x\"\nallow = [\"not-a-cidr\"]\n",
      "tollgate.toml:4:10: endpoint[0].allow[0] \"not-a-cidr\" is not a CIDR (address/length, host bits clear, e.g. "
      "\"192.0.2.0/24\")"},
+    {"[[endpoint]]\nname = \"1001\"\npassword = \"x\"\ndigest_algorithms = [\"MD5\", \"SHA1\"]\n",
+     "tollgate.toml:4:29: endpoint[0].digest_algorithms[1] \"SHA1\" must be one of MD5, SHA-256"},
+    {"[[endpoint]]\nname = \"1001\"\npassword = \"x\"\ndigest_algorithms = []\n",
+     "tollgate.toml:4:1: endpoint[0].digest_algorithms must list MD5, SHA-256 or both"},
+    {"[[endpoint]]\nname = \"1001\"\npassword = \"x\"\ndigest_algorithms = [\"sha-256\", \"SHA-256\"]\n",
+     "tollgate.toml:4:33: endpoint[0].digest_algorithms[1] \"SHA-256\" is listed twice"},
+    {"[[endpoint]]\nname = \"1001\"\npassword = \"x\"\ndigest_algorithms = \"MD5\"\n",
+     "tollgate.toml:4:1: endpoint[0].digest_algorithms must be an array of strings (got string)"},
+    {"[[endpoint]]\nname = \"1001\"\nha1_md5 = \"0123456789abcdef0123456789abcdef\"\ndigest_algorithms = [\"SHA-256\"]\n",
+     "tollgate.toml:4:1: endpoint[0].digest_algorithms offers no algorithm the endpoint has an HA1 for (ha1_md5 only)"},
     {"[[endpoint]]\nname = \"1001\"\npassword = \"x\"\nmax_bindings = 0\n",
      "tollgate.toml:4:1: endpoint[0].max_bindings must be between 1 and 100 (got 0)"},
     {"[[endpoint]]\nname = \"1001\"\npassword = \"x\"\n\n[[endpoint]]\nname = \"1001\"\npassword = \"y\"\n",

@@ -142,6 +142,8 @@ TEST_CASE("an empty file gives the built-in defaults", "[config][load]") {
   CHECK(c->sip.tcp_header_timeout == std::chrono::seconds{10});
   CHECK(c->sip.tcp_min_rate == 64);
   CHECK(c->sip.tcp_v6_source_prefix == 64);
+  CHECK(c->sip.max_calls == 10'000);
+  CHECK(c->sip.max_calls_per_source == 1'000);
   CHECK(c->scanner_user_agents.size() == 10);
   CHECK(c->scanner_user_agents.front() == "friendly-scanner");
   CHECK(c->endpoints.empty());
@@ -166,6 +168,8 @@ tcp_idle_timeout = "2m"
 tcp_header_timeout = 3
 tcp_min_rate = 0
 tcp_v6_source_prefix = 56
+max_calls = 50000
+max_calls_per_source = 200
 [agent]
 metrics = "[::1]:9466"
 audit_retention = 86400
@@ -181,6 +185,10 @@ ha1_md5 = "0123456789ABCDEF0123456789abcdef"
 ha1_sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 allow = ["198.51.100.0/24", "2001:db8::/32"]
 max_bindings = 2
+digest_algorithms = ["sha-256", "md5"]
+[[endpoint]]
+name = "1003"
+password = "Long-enough-pass-3"
 [[mapping_gateway]]
 name = "customer-b"
 addresses = ["198.51.100.7:5060", "[2001:db8::7]:5062"]
@@ -213,6 +221,8 @@ add = "+44"
   CHECK(c->sip.tcp_header_timeout == std::chrono::seconds{3});
   CHECK(c->sip.tcp_min_rate == 0);
   CHECK(c->sip.tcp_v6_source_prefix == 56);
+  CHECK(c->sip.max_calls == 50'000);
+  CHECK(c->sip.max_calls_per_source == 200);
   CHECK(c->agent.sip_ports == std::vector<std::uint16_t>{5060, 5080});
   CHECK(c->parameters.get(parameter::BLACKLIST_ENABLE) == 0);
   CHECK(c->parameters.origin(parameter::BLACKLIST_ENABLE) == policy::parameter_origin::config);
@@ -223,6 +233,8 @@ add = "+44"
   CHECK(e.password.empty());
   CHECK(e.allow.size() == 2);
   CHECK(e.max_bindings == 2);
+  CHECK(e.digest_algorithms == std::vector<std::string>{"SHA-256", "MD5"});
+  CHECK(c->endpoints.at(1).digest_algorithms.empty());  // [switch]'s list applies
   const auto& b = c->mapping_gateways.at(0);
   CHECK(b.auth == gateway_auth::ip_port);
   REQUIRE(b.addresses.size() == 2);

@@ -126,6 +126,26 @@ user_agents = []
   CHECK(low.code == 0);
 }
 
+TEST_CASE("check: SHA-256 digests are noted as a trade-off, low, and pass", "[ctl][check]") {
+  const std::string base = hardened;
+  // The shipped MD5 alone: nothing to note.
+  CHECK(ctl::check_findings(*parse(hardened), reachable(parse(hardened)->parameters)).empty());
+
+  const auto global = parse((base + "[switch]\ndigest_algorithms = [\"MD5\", \"SHA-256\"]\n").c_str());
+  auto result = print(*global, reachable(global->parameters));
+  CHECK(result.code == 0);
+  CHECK(result.out.find("low       digest_sha256_offered  [switch] digest_algorithms offers SHA-256 to every endpoint: "
+                        "phones such as baresip 1.0 fail to register") != std::string::npos);
+  CHECK(result.out.find("1 finding(s), 0 of severity medium or high\n") != std::string::npos);
+
+  const auto one = parse((base + "digest_algorithms = [\"SHA-256\", \"MD5\"]\n").c_str());  // on endpoint 1001
+  const auto found = ctl::check_findings(*one, reachable(one->parameters));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id == "digest_sha256_offered");
+  CHECK(found[0].severity == config::severity::low);
+  CHECK(found[0].message.find("endpoint(s) 1001: their phones must take it") != std::string::npos);
+}
+
 TEST_CASE("check: an unreachable agent is a finding, and the file's parameters are audited", "[ctl][check]") {
   const auto c = parse(hardened);
   ctl::running_system s;

@@ -21,6 +21,7 @@
 #include "agent/socket_server.hpp"
 #include "policy/parameters.hpp"
 #include "wire/report_codec.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 
@@ -168,24 +169,21 @@ private:
   wire::response answer(const json& id, const wire::trace_request&, const agent::peer&) {
     return wire::response::failure(id, "trace is a command of the switch");
   }
+  wire::response answer(const json& id, const wire::trace_stop_request&, const agent::peer&) {
+    return wire::response::failure(id, "trace_stop is a command of the switch");
+  }
 
   std::vector<policy::block> blocks_;
   std::vector<base::ip_prefix> whitelist_{*base::ip_prefix::parse("192.0.2.0/24")};
   policy::parameter_set parameters_;
 };
 
-std::filesystem::path temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "tollgatectl-XXXXXX").string();
-  REQUIRE(mkdtemp(pattern.data()) != nullptr);
-  return pattern;
-}
-
 /// The fake agent behind a real socket server on its own thread.
 class agent_under_test {
 public:
-  agent_under_test() : dir_(temp_dir()), work_(boost::asio::make_work_guard(io_)) {
+  agent_under_test() : work_(boost::asio::make_work_guard(io_)) {
     agent::server_options options;
-    options.path = dir_ / "agent.sock";
+    options.path = dir_.path() / "agent.sock";
     server_ = std::make_unique<agent::socket_server>(io_, options, handler, clock_);
     REQUIRE_FALSE(server_->start());
     thread_ = std::thread([this] { io_.run(); });
@@ -194,7 +192,6 @@ public:
     stop();
     work_.reset();
     thread_.join();
-    std::filesystem::remove_all(dir_);
   }
   template <typename F>
   auto on_io(F f) {
@@ -212,13 +209,13 @@ public:
   std::size_t publish_audit(const std::string& line) {
     return on_io([&] { return server_->publish_audit(line); });
   }
-  std::string socket() const { return (dir_ / "agent.sock").string(); }
-  const std::filesystem::path& dir() const { return dir_; }
+  std::string socket() const { return dir_.file("agent.sock"); }
+  const std::filesystem::path& dir() const { return dir_.path(); }
   fake_agent handler;
 
 private:
+  tollgate::test::temp_dir dir_{"tollgatectl"};
   base::system_clock clock_;
-  std::filesystem::path dir_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::unique_ptr<agent::socket_server> server_;
@@ -361,7 +358,8 @@ TEST_CASE("tollgatectl check audits the file with the agent's running parameters
 }
 
 TEST_CASE("tollgatectl check without an agent says so and audits the file alone", "[ctl][e2e]") {
-  const auto dir = temp_dir();
+  const tollgate::test::temp_dir scratch{"tollgatectl"};
+  const auto& dir = scratch.path();
   const auto config = (dir / "tollgate.toml").string();
   std::ofstream(config) << "[parameters]\nSS_ENDPOINTREGISTERSUSPEND = 1\nSS_ENDPOINTREGISTERSUSPENDTIME = 600\n"
                            "[whitelist]\ncidrs = [\"192.0.2.10/32\"]\n";
@@ -376,7 +374,6 @@ TEST_CASE("tollgatectl check without an agent says so and audits the file alone"
   CHECK(text.find("auditing the file alone") != std::string::npos);
   CHECK(text.find("agent_not_running") != std::string::npos);
   CHECK(text.find("suspend_disabled") == std::string::npos);  // the file's own values are hardened
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("tollgatectl reload reloads the switch, then the agent, and prints both answers", "[ctl][e2e]") {
@@ -480,18 +477,19 @@ TEST_CASE("tollgatectl audit, and audit --follow streaming rows until the agent 
 }
 
 TEST_CASE("tollgatectl without an agent: one line, exit 1", "[ctl][e2e]") {
-  const auto dir = temp_dir();
+  const tollgate::test::temp_dir scratch{"tollgatectl"};
+  const auto& dir = scratch.path();
   const auto err = dir / "err";
   const std::string command = tollgatectl + " --socket " + (dir / "agent.sock").string() + " status 2>" + err.string();
   const int status = std::system(command.c_str());
   CHECK(WEXITSTATUS(status) == 1);
   CHECK(read_file(err) == "tollgatectl status: cannot reach the agent at " + (dir / "agent.sock").string() +
                               ": No such file or directory (is tollgate-agent running?)\n");
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("agent_client: a silent agent times out with a clear error", "[ctl][e2e]") {
-  const auto dir = temp_dir();
+  const tollgate::test::temp_dir scratch{"tollgatectl"};
+  const auto& dir = scratch.path();
   const auto path = (dir / "silent.sock").string();
   boost::asio::io_context io;
   boost::asio::local::stream_protocol::acceptor acceptor(io, boost::asio::local::stream_protocol::endpoint(path));
@@ -500,7 +498,6 @@ TEST_CASE("agent_client: a silent agent times out with a clear error", "[ctl][e2
   auto answer = std::get<ctl::agent_client>(connected).call(wire::request{1, wire::status_request{}});
   REQUIRE(std::holds_alternative<ctl::client_error>(answer));
   CHECK(std::get<ctl::client_error>(answer).message == "the agent at " + path + " did not answer within 200 ms");
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("tollgatectl --config takes the sockets and state_dir from the file", "[ctl][e2e]") {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ctl/trace_record.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 using namespace tollgate::ctl;
@@ -74,10 +75,6 @@ std::vector<read_packet> read_back(const std::string& path, int* link_type) {
   return out;
 }
 
-std::string temp_file(const char* name) {
-  return (std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(getpid()))).string();
-}
-
 }  // namespace
 
 TEST_CASE("trace lines become records, drop notices, or errors", "[ctl][trace]") {
@@ -118,7 +115,8 @@ TEST_CASE("trace text: a header line with time, transport, direction and address
 }
 
 TEST_CASE("pcap: IPv4 and IPv6, UDP and TCP packets read back by libpcap with their headers", "[ctl][trace][pcap]") {
-  const std::string path = temp_file("tollgate-trace.pcap");
+  const tollgate::test::temp_dir dir{"tollgate-trace"};
+  const std::string path = dir.file("trace.pcap");
   const std::string reply = "SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n";
   {
     auto opened = pcap_writer::open(path);
@@ -133,7 +131,6 @@ TEST_CASE("pcap: IPv4 and IPv6, UDP and TCP packets read back by libpcap with th
   }
   int link = 0;
   const auto packets = read_back(path, &link);
-  std::filesystem::remove(path);
   CHECK(link == DLT_EN10MB);
   REQUIRE(packets.size() == 6);
 

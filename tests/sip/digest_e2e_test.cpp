@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace tollgate;
 using namespace tollgate::sip;
@@ -185,15 +186,6 @@ private:
   std::map<digest_verdict, int> verdicts_;
 };
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / ("tollgate-digest-e2e-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-};
 
 struct run_result {
   int exit_code = -1;
@@ -279,29 +271,29 @@ std::string sipp_scenario(std::string_view user, std::string_view password, int 
   return xml;
 }
 
-run_result run_sipp(const responder& r, const temp_dir& dir, std::string_view user, std::string_view password,
+run_result run_sipp(const responder& r, const tollgate::test::temp_dir& dir, std::string_view user, std::string_view password,
                     int expected_final) {
-  const fs::path scenario = dir.path / "register.xml";
+  const fs::path scenario = dir.path() / "register.xml";
   std::ofstream(scenario) << sipp_scenario(user, password, expected_final);
   return run({"sipp", "127.0.0.1:" + std::to_string(r.port()), "-sf", scenario.string(), "-m", "1", "-nostdin",
               "-i", "127.0.0.1", "-timeout", "20s", "-timeout_error"},
-             dir.path, std::chrono::seconds(40));
+             dir.path(), std::chrono::seconds(40));
 }
 
-run_result run_svcrack(const responder& r, const temp_dir& dir, const std::vector<std::string>& words) {
-  const fs::path wordlist = dir.path / "words.txt";
+run_result run_svcrack(const responder& r, const tollgate::test::temp_dir& dir, const std::vector<std::string>& words) {
+  const fs::path wordlist = dir.path() / "words.txt";
   {
     std::ofstream out(wordlist);
     for (const auto& w : words) out << w << '\n';
   }
   return run({"svcrack", "-u", "1001", "-d", wordlist.string(), "-p", std::to_string(r.port()), "127.0.0.1"},
-             dir.path, std::chrono::seconds(60));
+             dir.path(), std::chrono::seconds(60));
 }
 
 }  // namespace
 
 TEST_CASE("SIPp authenticates with the right password", "[sip][digest_e2e]") {
-  temp_dir dir;
+  tollgate::test::temp_dir dir{"tollgate-digest-e2e"};
   responder r(store());
   const auto result = run_sipp(r, dir, "1001", "secret", 200);
   INFO(result.output);
@@ -311,7 +303,7 @@ TEST_CASE("SIPp authenticates with the right password", "[sip][digest_e2e]") {
 }
 
 TEST_CASE("SIPp is refused with a wrong password or an unknown user", "[sip][digest_e2e]") {
-  temp_dir dir;
+  tollgate::test::temp_dir dir{"tollgate-digest-e2e"};
   responder r(store());
   auto result = run_sipp(r, dir, "1001", "wrong", 403);
   INFO(result.output);
@@ -328,7 +320,7 @@ TEST_CASE("SIPp is refused with a wrong password or an unknown user", "[sip][dig
 }
 
 TEST_CASE("svcrack finds the password that is in its wordlist", "[sip][digest_e2e]") {
-  temp_dir dir;
+  tollgate::test::temp_dir dir{"tollgate-digest-e2e"};
   responder r(store());
   const auto result = run_svcrack(r, dir, {"1234", "password", "secret", "1001", "letmein"});
   INFO(result.output);
@@ -339,7 +331,7 @@ TEST_CASE("svcrack finds the password that is in its wordlist", "[sip][digest_e2
 }
 
 TEST_CASE("svcrack finds nothing when its wordlist lacks the password", "[sip][digest_e2e]") {
-  temp_dir dir;
+  tollgate::test::temp_dir dir{"tollgate-digest-e2e"};
   responder r(store());
   const auto result = run_svcrack(r, dir, {"1234", "password", "1001", "letmein", "s3cret"});
   INFO(result.output);

@@ -31,8 +31,11 @@ std::shared_ptr<const digest_credential_store> test_store() {
   return store;
 }
 
+// Both algorithms, as an operator who turned SHA-256 on would configure it.
+digest_server_config md5_and_sha256() { return digest_server_config{{digest_algorithm::md5, digest_algorithm::sha256}}; }
+
 struct fixture {
-  digest_server server{digest_server_config{}, test_secret(), test_store()};
+  digest_server server{md5_and_sha256(), test_secret(), test_store()};
   std::uint64_t next_random = 42;
   digest_client client{[this] { return next_random++; }};
 
@@ -51,6 +54,15 @@ struct fixture {
 };
 
 }  // namespace
+
+TEST_CASE("server: the default offers MD5 alone", "[sip][digest_server]") {
+  digest_server md5_only{digest_server_config{}, test_secret(), test_store()};
+  const auto ch = md5_only.challenge(challenge_mode::www_authenticate, "REGISTER", phone, t0);
+  REQUIRE(ch.values.size() == 1);
+  const auto only = parse_digest_challenge(ch.values[0]);
+  REQUIRE(std::holds_alternative<digest_challenge>(only));
+  CHECK(std::get<digest_challenge>(only).algorithm == digest_algorithm::md5);
+}
 
 TEST_CASE("server: challenges per mode, MD5 first, qop=auth", "[sip][digest_server]") {
   fixture f;

@@ -33,8 +33,8 @@ TEST_CASE("a call fails over to the second routing gateway, and a late failure t
   failover_fixture f(1);
   REQUIRE(f.calls.on_message(bt::parse(bt::invite_text({})), gateway_peer, *f.config, f.clock.now()));
   REQUIRE(f.calls.active() == 1);
-  const b2bua::destination first{"192.0.2.50", 5060, config::transport::udp};
-  const b2bua::destination second{"192.0.2.60", 5060, config::transport::udp};
+  const b2bua::destination first{"192.0.2.50", 5060, config::transport::udp, test::switch_address};
+  const b2bua::destination second{"192.0.2.60", 5060, config::transport::udp, test::switch_address};
   REQUIRE(f.sender.to.back() == first);
   f.sender.sent.clear();
   f.sender.to.clear();

@@ -19,6 +19,10 @@ inline const switch_::peer carrier_peer{config::transport::udp, *base::ip_addres
 inline const switch_::peer phone_peer{config::transport::udp, *base::ip_address::parse("192.0.2.20"), 5062};
 inline const switch_::peer stranger{config::transport::udp, *base::ip_address::parse("203.0.113.9"), 5060};
 inline const b2bua::destination carrier{"192.0.2.50", 5060, config::transport::udp};
+/// Where the test senders say every message leaves from.
+inline const config::socket_address switch_address{*base::ip_address::parse("192.0.2.1"), 5060};
+/// The carrier as the B leg sends to it: from switch_address.
+inline const b2bua::destination carrier_leg{"192.0.2.50", 5060, config::transport::udp, switch_address};
 
 /// The test configuration with the mapping gateway "customers" (198.51.100.0/29) and the routing
 /// gateway "carrier-1" (`carrier`) for the prefix "00".
@@ -44,8 +48,8 @@ struct recording_sender final : switch_::call_sender {
     sent.push_back(std::move(text));
     to.push_back(d);
   }
-  switch_::local_address local_for(const switch_::peer&, const b2bua::destination&) override {
-    return {"192.0.2.1", 5060};
+  std::optional<config::socket_address> local_towards(const b2bua::destination&) override {
+    return switch_address;
   }
 };
 

@@ -27,8 +27,8 @@ struct fake_sender final : switch_::call_sender {
   void send(const b2bua::destination& to, std::string text, std::uint64_t call) override {
     sent.push_back({to, std::move(text), call});
   }
-  switch_::local_address local_for(const switch_::peer&, const b2bua::destination&) override {
-    return {"192.0.2.1", 5060};
+  std::optional<config::socket_address> local_towards(const b2bua::destination&) override {
+    return test::switch_address;
   }
   /// Removes and returns the messages sent so far that start with `prefix`, in order.
   std::vector<sent_message> take(std::string_view prefix = {}) {
@@ -49,8 +49,9 @@ std::shared_ptr<config::config> calls_config() {
 }
 
 struct dispatcher_fixture {
+  explicit dispatcher_fixture(std::shared_ptr<config::config> c = calls_config()) : config(std::move(c)) {}
   base::manual_clock clock{base::from_unix_seconds(1764158400)};
-  std::shared_ptr<config::config> config = calls_config();
+  std::shared_ptr<config::config> config;
   switch_::endpoint_directory directory{config};
   sip::digest_server digest{{}, test::test_secret(), directory.credentials()};
   switch_::binding_table bindings;
@@ -112,7 +113,7 @@ TEST_CASE("an answered call: relayed both ways by Call-ID, the CDR committed bef
   f.run_until(f.clock.now() + 5ms);
   auto invites = f.sender.take("INVITE ");
   REQUIRE(invites.size() == 1);
-  CHECK(invites[0].to == carrier);
+  CHECK(invites[0].to == test::carrier_leg);
   const sip::message b_invite = bt::parse(invites[0].text);
   CHECK(b_invite.call_id() != "a-call-1");
   CHECK(f.calls.find(b_invite.call_id()) == f.calls.find("a-call-1"));
@@ -404,4 +405,95 @@ TEST_CASE("stopping ends the calls in progress and writes their CDRs", "[switch]
   REQUIRE(f.written.size() == 1);
   CHECK(f.written[0].disconnect_reason == "switch stopping");
   CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+}
+
+TEST_CASE("an INVITE's 407 offers the caller's own digest_algorithms, other callers [switch]'s",
+          "[switch][call_dispatcher]") {
+  auto c = calls_config();
+  c->endpoints.at(0).digest_algorithms = {"SHA-256", "MD5"};  // 1001 only
+  dispatcher_fixture f(c);
+  test::bind_phone(f.bindings, f.clock.now());
+  bt::invite_spec s = invite_from("192.0.2.20", "sha-phone");
+  REQUIRE(f.feed(bt::invite_text(s), test::phone_peer));
+  auto challenge = f.sender.take("SIP/2.0 407");
+  REQUIRE(challenge.size() == 1);
+  auto m = bt::parse(challenge[0].text);
+  auto offered = m.header_values("Proxy-Authenticate");
+  REQUIRE(offered.size() == 2);
+  CHECK(offered[0].find("algorithm=SHA-256") != std::string_view::npos);
+  CHECK(offered[1].find("algorithm=MD5") != std::string_view::npos);
+
+  // From a user without a list of its own, from the same bound address: MD5 alone.
+  s = invite_from("192.0.2.20", "md5-phone");
+  s.caller = "1002";
+  s.branch = "z9hG4bKa2";  // a new transaction, not a retransmission of the first
+  REQUIRE(f.feed(bt::invite_text(s), test::phone_peer));
+  challenge = f.sender.take("SIP/2.0 407");
+  REQUIRE(challenge.size() == 1);
+  m = bt::parse(challenge[0].text);
+  offered = m.header_values("Proxy-Authenticate");
+  REQUIRE(offered.size() == 1);
+  CHECK(offered[0].find("algorithm=MD5") != std::string_view::npos);
+}
+
+TEST_CASE("calls in progress are bounded: max_calls for all, max_calls_per_source for one, each 503 counted",
+          "[switch][call_dispatcher]") {
+  dispatcher_fixture f;
+  f.config->sip.max_calls = 3;
+  f.config->sip.max_calls_per_source = 2;
+  f.config->sip.gateway_no_response_timeout = 32000ms;  // the other calls stay in progress throughout
+  const auto from = [](const std::string& ip) {
+    return switch_::peer{config::transport::udp, *base::ip_address::parse(ip), 5060};
+  };
+  const auto call = [&](const std::string& ip, const std::string& call_id) {
+    REQUIRE(f.feed(bt::invite_text(invite_from(ip, call_id)), from(ip)));
+  };
+  call("198.51.100.7", "bound-1");
+  call("198.51.100.7", "bound-2");
+  CHECK(f.calls.active() == 2);
+  CHECK(f.calls.active_from(*base::ip_address::parse("198.51.100.7")) == 2);
+  CHECK(f.sender.take("INVITE ").size() == 2);
+
+  call("198.51.100.7", "bound-3");  // a third from the same source
+  CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+  CHECK(f.sender.take("INVITE ").empty());
+  CHECK(f.calls.counters().overloaded_source == 1);
+
+  call("198.51.100.6", "bound-4");  // another source of the same gateway: room
+  CHECK(f.calls.active() == 3);
+  const auto placed = f.sender.take("INVITE ");
+  REQUIRE(placed.size() == 1);
+
+  call("198.51.100.5", "bound-5");  // all three slots taken
+  CHECK(f.sender.take("SIP/2.0 503").size() == 1);
+  CHECK(f.calls.counters().overloaded == 1);
+  CHECK(f.calls.counters().attempted == 3);
+  CHECK(f.written.empty());  // a refused INVITE is counted, not billed
+
+  // A call that ends gives its slot back, to any source, once its transactions are done
+  // (this caller never ACKs the 503: Timer H).
+  f.calls.on_transport_failed(placed[0].call, placed[0].to, f.clock.now());
+  f.run_until(f.clock.now() + 20ms);
+  CHECK(f.calls.active() == 3);
+  f.run_until(f.clock.now() + 33s);
+  CHECK(f.calls.active() == 2);
+  CHECK(f.calls.active_from(*base::ip_address::parse("198.51.100.6")) == 0);
+  f.sender.take();
+  call("198.51.100.5", "bound-6");
+  CHECK(f.sender.take("INVITE ").size() == 1);
+  CHECK(f.calls.active() == 3);
+
+  // A bigger bound on reload takes effect for the next INVITE.
+  f.config->sip.max_calls = 10;
+  call("198.51.100.4", "bound-7");
+  CHECK(f.calls.active() == 4);
+}
+
+TEST_CASE("max_calls_per_source counts an IPv6 source by its /64 and IPv4-mapped as IPv4", "[switch][call_dispatcher]") {
+  const auto ip = [](const char* text) { return *base::ip_address::parse(text); };
+  CHECK(switch_::counted_source(ip("2001:db8:1:2:aaaa::1")) == ip("2001:db8:1:2::"));
+  CHECK(switch_::counted_source(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")) == ip("2001:db8:1:2::"));
+  CHECK(switch_::counted_source(ip("2001:db8:1:3::1")) == ip("2001:db8:1:3::"));
+  CHECK(switch_::counted_source(ip("::ffff:198.51.100.7")) == ip("198.51.100.7"));
+  CHECK(switch_::counted_source(ip("198.51.100.7")) == ip("198.51.100.7"));
 }

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "b2bua/support.hpp"
+#include "ctl/agent_client.hpp"
 #include "support/temp_dir.hpp"
 #include "call_e2e_support.hpp"
 
@@ -192,4 +194,44 @@ TEST_CASE("stopping the switch ends a call in progress and writes its CDR", "[sw
   CHECK(cdrs[0].disconnect_reason == "switch stopping");
   // The carrier was told: a BYE reached it.
   CHECK(await([&] { return read_file(root / "carrier.msg").find("BYE sip:") != std::string::npos; }, 5s));
+}
+
+TEST_CASE("calls in progress stop at max_calls: 503 beyond, counted, from a gateway to a carrier that never answers",
+          "[switch][e2e][calls]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  udp_client silent_carrier;  // takes every INVITE, answers none
+  routing_gateway_spec g;
+  g.port = silent_carrier.port();
+  switch_process sw(root, "max_calls = 100\ngateway_no_response_timeout = 32000\n" + loopback_gateway_config(g));  // [switch] keys first
+
+  udp_client gateway;
+  int trying = 0;
+  int busy = 0;
+  for (int i = 0; i < 1000; ++i) {
+    b2bua::test::invite_spec s;
+    s.call_id = "flood-" + std::to_string(i);
+    s.branch = "z9hG4bK-flood-" + std::to_string(i);
+    s.host = "127.0.0.1";
+    gateway.send(sw.port(), b2bua::test::invite_text(s));
+    const std::string answer = gateway.receive(2s);
+    if (answer.starts_with("SIP/2.0 100")) ++trying;
+    if (answer.starts_with("SIP/2.0 503")) ++busy;
+  }
+  INFO(sw.log());
+  CHECK(trying == 100);
+  CHECK(busy == 900);
+
+  auto connected = ctl::agent_client::connect(sw.control_socket().string(), 10s, "switch");
+  REQUIRE(std::holds_alternative<ctl::agent_client>(connected));
+  auto status = std::get<ctl::agent_client>(connected).call(wire::request{1, wire::status_request{}});
+  REQUIRE(std::holds_alternative<wire::response>(status));
+  const auto& calls = std::get<wire::response>(status).result["calls"];
+  CHECK(calls["in_progress"] == 100);
+  CHECK(calls["attempted"] == 100);
+  CHECK(calls["overloaded"] == 900);
+  CHECK(calls["overloaded_source"] == 0);
+  const std::string log = sw.log();
+  CHECK(log.find("answered 503") != std::string::npos);
+  CHECK(log.find("answered 503") == log.rfind("answered 503"));  // one line, not one per INVITE
 }

@@ -76,10 +76,10 @@ TEST_CASE("call sending over UDP comes from the listening socket", "[switch][cal
   CHECK(from.port() == t.udp[0]->local_port());
   CHECK(t.sender->counters().sent == 1);
 
-  const auto local = t.sender->local_for({config::transport::udp, *base::ip_address::parse("127.0.0.1"), 5060},
-                                         {"127.0.0.1", 5080, config::transport::udp});
-  CHECK(local.host == "127.0.0.1");
-  CHECK(local.port == t.udp[0]->local_port());
+  const auto local = t.sender->local_towards({"127.0.0.1", 5080, config::transport::udp});
+  REQUIRE(local);
+  CHECK(local->address == *base::ip_address::parse("127.0.0.1"));
+  CHECK(local->port == t.udp[0]->local_port());
   CHECK(switch_::source_address_towards(*base::ip_address::parse("127.0.0.1")) == base::ip_address::parse("127.0.0.1"));
 }
 

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "ctl/agent_client.hpp"
 #include "support/temp_dir.hpp"
 #include "e2e_support.hpp"
 
@@ -24,7 +25,7 @@ const std::string base_config = "[parameters]\nSS_AUTHCHALLENGEMODE = 1\n" + end
 
 std::string tollgatectl() { return std::string(TOLLGATE_BINARY_DIR) + "/ctl/tollgatectl"; }
 
-run_result ctl(const switch_process& sw, const fs::path& dir, std::vector<std::string> arguments,
+run_result run_ctl(const switch_process& sw, const fs::path& dir, std::vector<std::string> arguments,
                const std::string& log = "ctl.log") {
   std::vector<std::string> argv{tollgatectl(), "--switch-socket", sw.control_socket().string(), "--socket",
                                 (dir / "no-agent.sock").string()};
@@ -58,7 +59,7 @@ std::size_t traces_started(const switch_process& sw) {
 }
 
 wire::json registrations(const switch_process& sw, const fs::path& dir) {
-  const auto r = ctl(sw, dir, {"registrations", "--json"}, "registrations.log");
+  const auto r = run_ctl(sw, dir, {"registrations", "--json"}, "registrations.log");
   REQUIRE(r.exit_code == 0);
   return wire::json::parse(r.output);
 }
@@ -77,7 +78,7 @@ TEST_CASE("tollgatectl registrations and trace against the real switch", "[switc
   fs::path root(dir.file(""));
   switch_process sw(root, base_config);
 
-  CHECK(ctl(sw, root, {"registrations"}).output == "no registrations\n");
+  CHECK(run_ctl(sw, root, {"registrations"}).output == "no registrations\n");
   CHECK(registrations(sw, root) == wire::json::array());
 
   // A trace of endpoint 1001 over four messages: REGISTER, 401, REGISTER, 200.
@@ -108,22 +109,25 @@ TEST_CASE("tollgatectl registrations and trace against the real switch", "[switc
   CHECK(rows[0]["expires_in"].get<int>() > 590);
   CHECK(rows[0]["user_agent"].get<std::string>().starts_with("sipsak"));
   // --duration ends a trace that sees nothing; --json gives the switch's lines.
-  const auto quiet = ctl(sw, root, {"trace", "--call-id", "no-such-call", "--duration", "0.3"}, "quiet.log");
+  const auto quiet = run_ctl(sw, root, {"trace", "--call-id", "no-such-call", "--duration", "0.3"}, "quiet.log");
   CHECK(quiet.exit_code == 0);
-  CHECK(quiet.output.empty());
+  CHECK(quiet.output == "tollgatectl trace: 0 message(s) shown, 0 dropped by the switch in all\n");
   const pid_t json_trace = spawn({tollgatectl(), "--switch-socket", sw.control_socket().string(), "--json", "trace",
                                   "--endpoint", "1001", "--count", "1"},
                                  root, root / "trace.json");
   REQUIRE(await([&] { return traces_started(sw) == 3; }, 10s));
   REQUIRE(register_endpoint(sw, root, "1001").exit_code == 0);
   CHECK(reap(json_trace, 20s) == 0);
-  const auto first = wire::json::parse(read_file(root / "trace.json"));
+  const std::string json_lines = read_file(root / "trace.json");
+  INFO(json_lines);
+  CHECK(json_lines.ends_with("\ntollgatectl trace: 1 message(s) shown, 0 dropped by the switch in all\n"));
+  const auto first = wire::json::parse(json_lines.substr(0, json_lines.find('\n')));
   CHECK(first["direction"] == "in");
   CHECK(first["transport"] == "udp");
   CHECK(first["local"] == "127.0.0.1:" + std::to_string(sw.port()));
   CHECK(first["message"].get<std::string>().starts_with("REGISTER sip:127.0.0.1 SIP/2.0\r\n"));
 
-  const auto table = ctl(sw, root, {"registrations"}).output;
+  const auto table = run_ctl(sw, root, {"registrations"}).output;
   CHECK(table.starts_with("ENDPOINT  CONTACT                  SOURCE"));
   CHECK(table.find("1001      sip:1001@127.0.0.1:5999  127.0.0.1:") != std::string::npos);
 }
@@ -165,7 +169,7 @@ TEST_CASE("reload and SIGHUP: new endpoints register, bindings stay, bad files a
 
   // tollgatectl reload: the switch reloads; the agent is not running, which is no failure.
   write_config(sw, base_config + endpoint("1002"));
-  auto reloaded = ctl(sw, root, {"reload", "--json"});
+  auto reloaded = run_ctl(sw, root, {"reload", "--json"});
   INFO(reloaded.output);
   CHECK(reloaded.exit_code == 0);
   const auto answer = wire::json::parse(reloaded.output.substr(0, reloaded.output.rfind('}') + 1));
@@ -181,7 +185,7 @@ TEST_CASE("reload and SIGHUP: new endpoints register, bindings stay, bad files a
 
   // A file that does not load is refused with the loader's words, and the old config stays.
   write_config(sw, "[parameters]\nSS_AUTHCHALLENGEMODE = 9\n" + endpoint("1001") + endpoint("1002"));
-  const auto refused = ctl(sw, root, {"reload"});
+  const auto refused = run_ctl(sw, root, {"reload"});
   CHECK(refused.exit_code == 1);
   CHECK(refused.output.find("tollgatectl reload: switch not reloaded: ") != std::string::npos);
   CHECK(refused.output.find("SS_AUTHCHALLENGEMODE must be between 1 and 3 (got 9)") != std::string::npos);
@@ -189,7 +193,7 @@ TEST_CASE("reload and SIGHUP: new endpoints register, bindings stay, bad files a
 
   // Changed listen addresses are reported, not rebound.
   write_config(sw, base_config + endpoint("1002"), "\"udp:127.0.0.1:1\"");
-  const auto moved = ctl(sw, root, {"reload", "--json"});
+  const auto moved = run_ctl(sw, root, {"reload", "--json"});
   CHECK(moved.output.find("[switch] listen changed from") != std::string::npos);
   CHECK(moved.output.find("restart tollgate-switch to listen there") != std::string::npos);
   CHECK(register_endpoint(sw, root, "1001").exit_code == 0);  // still on the old port
@@ -229,5 +233,61 @@ TEST_CASE("the control socket refuses a user who is neither root nor in tollgate
                       "tollgate-admin") != std::string::npos);
   CHECK(sw.log().find("control socket: refused nobody") != std::string::npos);
   // Root still may.
-  CHECK(ctl(sw, root, {"registrations"}).exit_code == 0);
+  CHECK(run_ctl(sw, root, {"registrations"}).exit_code == 0);
+}
+
+TEST_CASE("a stalled trace reader is told the exact number of messages it lost", "[switch][control][e2e]") {
+  temp_dir dir;
+  fs::path root(dir.file(""));
+  switch_process sw(root, base_config);
+  auto connected = ctl::agent_client::connect(sw.control_socket().string(), 10s, "switch");
+  REQUIRE(std::holds_alternative<ctl::agent_client>(connected));
+  auto& client = std::get<ctl::agent_client>(connected);
+  auto subscribed = client.call(wire::request{1, wire::trace_request{}});
+  REQUIRE(std::holds_alternative<wire::response>(subscribed));
+  REQUIRE(std::get<wire::response>(subscribed).ok);
+
+  // The reader reads nothing while 3,000 OPTIONS and their answers, about 3 MB of trace
+  // lines, pass: far more than the switch's 1 MiB queue and the socket's buffers.
+  udp_client probe;
+  int answered = 0;
+  for (int i = 0; i < 3000; ++i) {
+    probe.send(sw.port(), options_request(probe.port(), "stall" + std::to_string(i)));
+    if (probe.receive(2s).starts_with("SIP/2.0 200")) ++answered;
+  }
+  REQUIRE(answered == 3000);
+
+  REQUIRE_FALSE(client.send(wire::request{2, wire::trace_stop_request{}}));
+  std::uint64_t records = 0;
+  std::uint64_t noticed = 0;
+  std::optional<wire::response> stopped;
+  while (!stopped) {
+    auto line = client.next_line(10s);
+    REQUIRE(std::holds_alternative<std::string>(line));
+    const auto json = wire::json::parse(std::get<std::string>(line));
+    if (json.contains("id")) {
+      auto parsed = wire::parse_response(std::get<std::string>(line));
+      REQUIRE(std::holds_alternative<wire::response>(parsed));
+      stopped = std::get<wire::response>(parsed);
+    } else if (json.contains("dropped")) {
+      noticed += json["dropped"].get<std::uint64_t>();
+    } else {
+      ++records;
+    }
+  }
+  REQUIRE(stopped->ok);
+  const auto delivered = stopped->result["delivered"].get<std::uint64_t>();
+  const auto dropped = stopped->result["dropped"].get<std::uint64_t>();
+  INFO("records " << records << ", delivered " << delivered << ", dropped " << dropped << ", noticed " << noticed);
+  CHECK(dropped > 0);
+  CHECK(records == delivered);              // every line the switch counted as sent arrived
+  CHECK(delivered + dropped == 2 * 3000);   // each OPTIONS in and its 200 out, none unaccounted
+  CHECK(noticed <= dropped);                // notices along the way lag; the end is exact
+  CHECK(sw.log().find("0 dropped") == std::string::npos);
+  CHECK(sw.log().find(std::to_string(dropped) + " dropped") != std::string::npos);
+
+  // A second stop has no trace to end.
+  auto again = client.call(wire::request{3, wire::trace_stop_request{}});
+  REQUIRE(std::holds_alternative<wire::response>(again));
+  CHECK_FALSE(std::get<wire::response>(again).ok);
 }

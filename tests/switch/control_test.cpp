@@ -134,10 +134,17 @@ TEST_CASE("the trace service: tap only while subscribed, per-subscriber filters,
   CHECK(wire::json::parse(sent[2].line)["time"] == 1764158401.0);
   CHECK(service.counters().delivered == 2);
 
-  service.unsubscribe(1);
+  // Each trace's own totals come back when it ends: subscriber 1 got 2 and lost 3.
+  const auto first = service.unsubscribe(1);
+  REQUIRE(first);
+  CHECK(first->delivered == 2);
+  CHECK(first->dropped == 3);
   CHECK(trace_tap::active());  // subscriber 2 is still there
-  service.unsubscribe(2);
-  service.unsubscribe(2);  // twice is harmless
+  const auto second = service.unsubscribe(2);
+  REQUIRE(second);
+  CHECK(second->delivered == 0);
+  CHECK(second->dropped == 0);
+  CHECK_FALSE(service.unsubscribe(2));  // twice is harmless
   CHECK_FALSE(trace_tap::active());
   CHECK(service.subscribe(3, trace_filter{}) == std::nullopt);
   CHECK(trace_tap::active());

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "switch/reload.hpp"
 #include "switch_fixture.hpp"
 
 using namespace tollgate;
@@ -18,7 +19,7 @@ TEST_CASE("an unauthenticated REGISTER is challenged per SS_AUTHCHALLENGEMODE", 
     const auto r = f.send(f.register_text("1001"));
     REQUIRE(r);
     CHECK(r->status_code() == (mode == 2 ? 407 : 401));
-    CHECK(r->header_values(mode == 2 ? "Proxy-Authenticate" : "WWW-Authenticate").size() == 2);  // MD5, SHA-256
+    CHECK(r->header_values(mode == 2 ? "Proxy-Authenticate" : "WWW-Authenticate").size() == 1);  // MD5 only, the default
     CHECK(f.handler.take_reports().empty());  // the first challenge counts for nothing
     CHECK(f.bindings.size() == 0);
   }
@@ -226,4 +227,74 @@ TEST_CASE("expiry follows refreshes and shortened bindings", "[switch][bindings]
   CHECK(t.expire(clock.now()) == 1);
   CHECK(t.size() == 0);
   CHECK(t.endpoints() == 0);
+}
+
+namespace {
+
+// [switch] digest_algorithms = ["MD5"]; endpoint 1001 has its own ["SHA-256", "MD5"].
+switch_fixture per_endpoint_algorithms(int mode) {
+  auto c = std::make_shared<config::config>(*test::test_config(mode));
+  c->sip.digest_algorithms = {"MD5"};
+  c->endpoints.at(0).digest_algorithms = {"SHA-256", "MD5"};
+  const auto d = switch_::digest_config(*c);
+  return switch_fixture(std::move(c), d);
+}
+
+std::vector<std::string> offered_algorithms(const sip::message& challenge) {
+  std::vector<std::string> out;
+  for (const auto value : challenge.header_values(challenge.status_code() == 407 ? "Proxy-Authenticate" : "WWW-Authenticate")) {
+    const auto at = value.find("algorithm=");
+    REQUIRE(at != std::string_view::npos);
+    const auto rest = value.substr(at + 10);
+    out.emplace_back(rest.substr(0, rest.find_first_of(", ")));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a known endpoint is challenged with its own digest_algorithms, any other user with [switch]'s",
+          "[switch][registrar]") {
+  for (const int mode : {1, 2, 3}) {
+    auto f = per_endpoint_algorithms(mode);
+    const auto own = f.send(f.register_text("1001"));
+    const auto global = f.send(f.register_text("1002"));
+    const auto unknown = f.send(f.register_text("4711"));
+    REQUIRE(own);
+    REQUIRE(global);
+    REQUIRE(unknown);
+    CHECK(offered_algorithms(*own) == std::vector<std::string>{"SHA-256", "MD5"});
+    CHECK(offered_algorithms(*global) == std::vector<std::string>{"MD5"});
+    // An unknown user looks like a known one without a list of its own.
+    CHECK(offered_algorithms(*unknown) == std::vector<std::string>{"MD5"});
+    CHECK(unknown->status_code() == global->status_code());
+    CHECK(unknown->headers().size() == global->headers().size());
+
+    // 1001 answers the SHA-256 challenge (the first offered) and registers.
+    const auto r = f.register_with("1001", good);
+    REQUIRE(r);
+    CHECK(r->status_code() == 200);
+    CHECK(f.bindings.find("1001").size() == 1);
+  }
+}
+
+TEST_CASE("an answer with an algorithm the user was not offered is challenged again, not counted",
+          "[switch][registrar]") {
+  auto f = per_endpoint_algorithms(1);
+  // 1002 (MD5 only) answers the SHA-256 challenge issued to 1001, with its own right password,
+  // from an address 1002 may register from.
+  const switch_::peer office{config::transport::udp, *base::ip_address::parse("192.0.2.5"), 5062};
+  const auto challenge = f.send(f.register_text("1001"), &office);
+  REQUIRE(challenge);
+  REQUIRE(offered_algorithms(*challenge).front() == "SHA-256");
+  const auto [name, value] = f.answer(*challenge, "REGISTER", "1002", "s3cret-1002-Long");
+  REQUIRE(value.find("algorithm=SHA-256") != std::string::npos);
+  const auto again = f.send(f.register_text("1002", "<sip:u@192.0.2.5:5062>", "3600", "call-1", {{name, value}}), &office);
+  REQUIRE(again);
+  CHECK(again->status_code() == 401);
+  CHECK(offered_algorithms(*again) == std::vector<std::string>{"MD5"});
+  CHECK(f.handler.take_reports().empty());
+  CHECK(f.bindings.size() == 0);
+  // The same user answering MD5 from there registers: the refusal was the algorithm's.
+  CHECK(f.register_with("1002", "s3cret-1002-Long", "<sip:u@192.0.2.5:5062>", "3600", &office)->status_code() == 200);
 }

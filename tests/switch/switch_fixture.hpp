@@ -40,12 +40,16 @@ inline sip::nonce_secret test_secret() {
 }
 
 struct switch_fixture {
-  explicit switch_fixture(int mode = 2)
-      : directory(test_config(mode)),
-        digest({}, test_secret(), directory.credentials()),
+  explicit switch_fixture(int mode = 2) : switch_fixture(test_config(mode), {}) {}
+  /// A switch on `c`, with the digest settings `d` (the config's are switch_::digest_config(*c)).
+  switch_fixture(std::shared_ptr<const config::config> c, sip::digest_server_config d)
+      : directory(std::move(c)),
+        digest(std::move(d), test_secret(), directory.credentials()),
         reg(directory, digest, suspensions, bindings,
-            switch_::registrar_settings{static_cast<sip::challenge_mode>(mode), std::chrono::seconds(60),
-                                        std::chrono::seconds(3600), std::chrono::seconds(7200)}),
+            switch_::registrar_settings{
+                static_cast<sip::challenge_mode>(
+                    directory.configuration().parameters.get(policy::parameter::SS_AUTHCHALLENGEMODE)),
+                std::chrono::seconds(60), std::chrono::seconds(3600), std::chrono::seconds(7200)}),
         handler(reg, digest, policy::scanner_match{}) {}
 
   base::manual_clock clock{base::from_unix_seconds(1764158400)};
