@@ -54,7 +54,7 @@ TEST_CASE("minimum rate: each window must carry min_rate bytes a second", "[swit
   CHECK(p.check(at(10s)) == pacing_verdict::too_slow);  // 100 < 320
 }
 
-TEST_CASE("a completed message resets the clock; the next one starts its own", "[switch][tcp_pacing]") {
+TEST_CASE("a completed message resets the clock and the next one starts its own", "[switch][tcp_pacing]") {
   switch_::message_pacing p(limits(10s, 0));
   p.on_read(10, 0, true, false, at(0ms));
   p.on_read(10, 1, true, false, at(9s));  // message 1 done, message 2 begun
