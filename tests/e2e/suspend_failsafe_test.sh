@@ -24,20 +24,7 @@ sed -i "s|^realm = \"tollgate\"|&\ncontrol_socket = \"$LAB_WORK/ctl/switch.sock\
 lab_counters
 
 # switch_status FIELD: a counter of the switch's `status` on its control socket.
-switch_status() {
-  python3 - "$LAB_WORK/ctl/switch.sock" "$1" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(b'{"id":1,"command":"status"}\n')
-line = s.makefile().readline()
-value = json.loads(line)["result"]
-for part in sys.argv[2].split("."):
-    value = value[part]
-print(json.dumps(value))
-PY
-}
+switch_status() { control_status "$LAB_WORK/ctl/switch.sock" "$1"; }
 # crack ENDPOINT WORDS LOG: svcrack at full speed from attacker a1. Refused at once, it sends
 # unauthenticated REGISTERs on and on (a 403 is no challenge to answer): 4 s of that end it.
 crack() {

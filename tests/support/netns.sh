@@ -101,6 +101,22 @@ output_matches() {
   grep -Eq -- "$pattern" <<<"$output"
 }
 
+# control_status SOCKET FIELD: a value of a daemon's `status` on its control socket, as JSON;
+# FIELD is a dotted path ("cdr.dropped").
+control_status() {
+  python3 - "$1" "$2" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b'{"id":1,"command":"status"}\n')
+value = json.loads(s.makefile().readline())["result"]
+for part in sys.argv[2].split("."):
+    value = value[part]
+print(json.dumps(value))
+PY
+}
+
 summary() {
   echo "$passed passed, $failed failed"
   ((failed == 0))

@@ -51,19 +51,7 @@ switch_pid=$!
 wait_for "the switch running" 20 grep -q running "$work/switch.log" || { cat "$work/switch.log"; exit 1; }
 
 # switch_status FIELD: a value of the switch's `status` on its control socket.
-switch_status() {
-  python3 - "$work/switch.sock" "$1" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(b'{"id":1,"command":"status"}\n')
-value = json.loads(s.makefile().readline())["result"]
-for part in sys.argv[2].split("."):
-    value = value[part]
-print(json.dumps(value))
-PY
-}
+switch_status() { control_status "$work/switch.sock" "$1"; }
 # illegal_calls COUNT PREFIX: COUNT INVITEs from an unknown source, paced in bursts; prints
 # how many distinct Call-IDs got a 403 back.
 illegal_calls() {

@@ -57,19 +57,7 @@ stop_switch() {
   switch_pid=
 }
 # switch_status FIELD: a value of the switch's `status` on its control socket.
-switch_status() {
-  python3 - "$work/switch.sock" "$1" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(b'{"id":1,"command":"status"}\n')
-value = json.loads(s.makefile().readline())["result"]
-for part in sys.argv[2].split("."):
-    value = value[part]
-print(json.dumps(value))
-PY
-}
+switch_status() { control_status "$work/switch.sock" "$1"; }
 at_least() { test "$(switch_status "$1")" -ge "$2"; }
 
 # The attacker: slow clients, each reconnecting when closed, for a bounded time. Prints one
