@@ -25,6 +25,18 @@ namespace {
 // flood on one listener does not starve the others and the timers.
 constexpr int max_datagrams_per_wake = 64;
 
+/// A msghdr for recvmsg: one buffer, the sender's address, and room for control messages.
+msghdr receive_header(sockaddr_storage& sender, iovec& data, char* control, std::size_t control_size) {
+  msghdr m{};
+  m.msg_name = &sender;
+  m.msg_namelen = sizeof sender;
+  m.msg_iov = &data;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = control_size;
+  return m;
+}
+
 }  // namespace
 
 std::variant<std::unique_ptr<udp_transport>, std::error_code> udp_transport::open(asio::io_context& io,
@@ -116,13 +128,7 @@ void udp_transport::drain_errors() {
     alignas(cmsghdr) char control[512];
     char data[1];
     iovec iov{data, sizeof data};
-    msghdr msg{};
-    msg.msg_name = &offender;
-    msg.msg_namelen = sizeof offender;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msghdr msg = receive_header(offender, iov, control, sizeof control);
     if (::recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
       const bool v4 = c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR;
@@ -158,13 +164,7 @@ bool udp_transport::receive_one() {
   sockaddr_storage sender{};
   iovec iov{buffer_.data(), buffer_.size()};
   alignas(cmsghdr) char control[packet_info::control_size];
-  msghdr m{};
-  m.msg_name = &sender;
-  m.msg_namelen = sizeof sender;
-  m.msg_iov = &iov;
-  m.msg_iovlen = 1;
-  m.msg_control = control;
-  m.msg_controllen = sizeof control;
+  msghdr m = receive_header(sender, iov, control, sizeof control);
   const ssize_t n = ::recvmsg(socket_.native_handle(), &m, MSG_DONTWAIT);
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
